@@ -14,7 +14,8 @@ namespace SparsityBounds.Geometry;
 /// convex problem). Its derivative ½F′(τ) = sτ − Σ_S sᵢxᵢ − Σ_{i∉S} (|xᵢ| − τ)₊ is increasing, piecewise linear and
 /// concave, so Newton's method from τ = 0 increases monotonically to the root and stops exactly once the active set
 /// {i ∉ S : |xᵢ| &gt; τ} no longer changes (at most d − s + 1 steps, a handful in practice; no sorting, no scratch).
-/// Then Π_D(x)ᵢ = xᵢ − τ* sᵢ on S and clip(xᵢ, −τ*, τ*) off S. The cone depends only on the signs of x₀.
+/// Then Π_{D°}(x) is τ* sᵢ on S and clip(xᵢ, −τ*, τ*) off S, so Π_D(x)ᵢ = xᵢ − τ* sᵢ on S and the soft threshold
+/// sign(xᵢ)(|xᵢ| − τ*)₊ off S. The cone depends only on the signs of x₀.
 /// At x₀ = 0 the cone is {0}; with full support it is the half-space {h : ⟨sign x₀, h⟩ ≤ 0} (δ = d − ½).
 /// Stateless after construction: thread-safe.
 /// </remarks>
@@ -65,7 +66,7 @@ public sealed class L1DescentCone : IConvexCone, IThreadSafeProjection
         double tau = PolarThreshold(x);
         ReadOnlySpan<sbyte> signs = _signs;
         for (int i = 0; i < x.Length; i++)
-            result[i] = signs[i] != 0 ? x[i] - tau * signs[i] : Math.Clamp(x[i], -tau, tau);
+            result[i] = x[i] - (signs[i] != 0 ? tau * signs[i] : Math.Clamp(x[i], -tau, tau));   // x − Π_{D°}(x)
     }
 
     /// <summary>τ* = argmin_{τ ≥ 0} dist(x, τ ∂‖x₀‖₁), by monotone Newton on the concave piecewise-linear ½F′.</summary>

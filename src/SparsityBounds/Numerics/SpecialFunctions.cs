@@ -17,7 +17,9 @@ namespace SparsityBounds.Numerics;
 /// Thompson and Barnett, J. Comput. Phys. 64, 1986), after the symmetry I_x(a, b) = 1 − I_{1−x}(b, a) when
 /// x &gt; (a + 1)/(a + b + 2) so that the fraction converges fast (Press et al., Numerical Recipes, 3rd ed., §6.4).
 /// The front factor x^a (1 − x)^b / B(a, b) is formed in log space, and x and 1 − x are passed separately so a
-/// caller holding cos²α and sin²α loses nothing to 1 − cos²α.</item>
+/// caller holding cos²α and sin²α loses nothing to 1 − cos²α. Accuracy: a few ulp away from the mean; for large a
+/// near x = a/(a + b) the fraction converges slowly and rounding in the Lentz recurrence costs up to ~3 digits
+/// (1.2e-13 relative measured at a = 2499.5, b = ½, x = 0.999), far inside what the geometry needs.</item>
 /// <item>erfc: for x² &lt; 3/2 the positive-term series erf x = (2x/√π) e^{−x²} Σ (2x²)ⁿ / (1·3···(2n+1))
 /// (DLMF 7.6.2; no cancellation, and erfc ≥ 0.08 there so 1 − erf loses under one digit); above, the Legendre
 /// continued fraction of Γ(½, x²) = √π erfc x (DLMF 8.9.2, even part), again by modified Lentz.</item>
