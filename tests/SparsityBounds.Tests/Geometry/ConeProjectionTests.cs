@@ -191,6 +191,19 @@ public class ConeProjectionTests
         StatisticalDimensionTests.AssertNamed<ArgumentException>(() => cone.Project(nan, ok), "x", "NaN");
     }
 
+    [TestCaseSource(nameof(Cases))]
+    public void Project_DoesNotAllocate(ConeCase c)
+    {
+        var cone = c.Cone;
+        var random = new Random(5);
+        var inputs = Enumerable.Range(0, 20).Select(_ => Gaussian(random, cone.Dimension, 1.0)).ToArray();
+        var result = new double[cone.Dimension];
+        foreach (var x in inputs) cone.Project(x, result);   // warm up (JIT, array pool)
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        foreach (var x in inputs) cone.Project(x, result);
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.EqualTo(0), c.Name);
+    }
+
     internal static double[] Project(IConvexCone cone, double[] x)
     {
         var result = new double[cone.Dimension];
