@@ -173,25 +173,28 @@ internal static class SpecialFunctions
         for (int m = 1; m <= MaxContinuedFractionTerms; m++)
         {
             int m2 = 2 * m;
-            double coefficient = m * (b - m) * x / ((a - 1.0 + m2) * (a + m2));
-            d = 1.0 + coefficient * d;
-            if (Math.Abs(d) < Tiny) d = Tiny;
-            c = 1.0 + coefficient / c;
-            if (Math.Abs(c) < Tiny) c = Tiny;
-            d = 1.0 / d;
-            h *= d * c;
-            coefficient = -(a + m) * (sum + m) * x / ((a + m2) * (a + 1.0 + m2));
-            d = 1.0 + coefficient * d;
-            if (Math.Abs(d) < Tiny) d = Tiny;
-            c = 1.0 + coefficient / c;
-            if (Math.Abs(c) < Tiny) c = Tiny;
-            d = 1.0 / d;
-            double delta = d * c;
+            h *= LentzFactor(m * (b - m) * x / ((a - 1.0 + m2) * (a + m2)), 1.0, ref c, ref d);         // d_{2m}
+            double delta = LentzFactor(-(a + m) * (sum + m) * x / ((a + m2) * (a + 1.0 + m2)), 1.0, ref c, ref d);   // d_{2m+1}
             h *= delta;
             if (Math.Abs(delta - 1.0) < Epsilon) return h;
         }
         throw new InvalidOperationException(FormattableString.Invariant(
             $"The incomplete-beta continued fraction did not converge for a = {a}, b = {b}, x = {x}."));
+    }
+
+    /// <summary>
+    /// One step of the modified Lentz method for a continued fraction b₀ + a₁/(b₁ + a₂/(b₂ + …)): with the partial
+    /// numerator and denominator (a_n, b_n), updates C_n = b_n + a_n/C_{n−1} and D_n = 1/(b_n + a_n D_{n−1}) (zeros nudged
+    /// to a tiny value) and returns the factor C_n D_n by which the convergent changes.
+    /// </summary>
+    private static double LentzFactor(double numerator, double denominator, ref double c, ref double d)
+    {
+        d = denominator + numerator * d;
+        if (Math.Abs(d) < Tiny) d = Tiny;
+        c = denominator + numerator / c;
+        if (Math.Abs(c) < Tiny) c = Tiny;
+        d = 1.0 / d;
+        return c * d;
     }
 
     /// <summary>Complementary error function erfc x = (2/√π) ∫ₓ^∞ e^{−t²} dt (relative error about 1e-15).</summary>
@@ -243,14 +246,8 @@ internal static class SpecialFunctions
         double h = d;
         for (int i = 1; i <= MaxContinuedFractionTerms; i++)
         {
-            double coefficient = -i * (i - a);
             b += 2.0;
-            d = coefficient * d + b;
-            if (Math.Abs(d) < Tiny) d = Tiny;
-            c = b + coefficient / c;
-            if (Math.Abs(c) < Tiny) c = Tiny;
-            d = 1.0 / d;
-            double delta = d * c;
+            double delta = LentzFactor(-i * (i - a), b, ref c, ref d);
             h *= delta;
             if (Math.Abs(delta - 1.0) < Epsilon) return h;
         }

@@ -182,13 +182,13 @@ public class ConeProjectionTests
         var cone = c.Cone;
         int d = cone.Dimension;
         var ok = new double[d];
-        StatisticalDimensionTests.AssertNamed<ArgumentException>(() => cone.Project(new double[d + 1], ok), "x", $"length {d + 1}");
-        StatisticalDimensionTests.AssertNamed<ArgumentException>(() => cone.Project(ok, new double[d + 1]), "result", $"length {d + 1}");
+        GeometryAssert.ThrowsNamed<ArgumentException>(() => cone.Project(new double[d + 1], ok), "x", $"length {d + 1}");
+        GeometryAssert.ThrowsNamed<ArgumentException>(() => cone.Project(ok, new double[d + 1]), "result", $"length {d + 1}");
         var shared = new double[d];
-        StatisticalDimensionTests.AssertNamed<ArgumentException>(() => cone.Project(shared, shared), "result", "overlap");
+        GeometryAssert.ThrowsNamed<ArgumentException>(() => cone.Project(shared, shared), "result", "overlap");
         var nan = new double[d];
         nan[d - 1] = double.NaN;
-        StatisticalDimensionTests.AssertNamed<ArgumentException>(() => cone.Project(nan, ok), "x", "NaN");
+        GeometryAssert.ThrowsNamed<ArgumentException>(() => cone.Project(nan, ok), "x", "NaN");
     }
 
     [TestCaseSource(nameof(Cases))]

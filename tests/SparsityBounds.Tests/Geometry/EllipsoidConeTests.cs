@@ -1,5 +1,4 @@
 using SparsityBounds.Geometry;
-using SparsityBounds.Spectral;
 
 namespace SparsityBounds.Tests.Geometry;
 
@@ -9,9 +8,6 @@ namespace SparsityBounds.Tests.Geometry;
 [TestFixture]
 public class EllipsoidConeTests
 {
-    private static void AssertWithinStandardErrors(StatisticalEstimate estimate, double truth, double standardErrors, string what) =>
-        Assert.That(Math.Abs(estimate.Value - truth), Is.LessThanOrEqualTo(standardErrors * estimate.StandardError),
-            $"{what}: {estimate} vs {truth} ({(estimate.Value - truth) / estimate.StandardError:F2} SE)");
 
     [TestCase(5, 0.3, 1.0)]
     [TestCase(50, 1.0, 1.25)]
@@ -46,7 +42,7 @@ public class EllipsoidConeTests
             center[0] = distance * 0.6; center[d - 1] = distance * 0.8;
             var cone = new EllipsoidCone(Enumerable.Repeat(radius, d).ToArray(), center);
             double exact = StatisticalDimension.CircularCone(d, Math.Asin(radius / distance));
-            AssertWithinStandardErrors(StatisticalDimension.Estimate(cone, 6_000, seed: d), exact, 4, $"ball d = {d}, r/R = {radius / distance}");
+            GeometryAssert.WithinStandardErrors(StatisticalDimension.Estimate(cone, 6_000, seed: d), exact, 4, $"ball d = {d}, r/R = {radius / distance}");
         }
     }
 
@@ -59,7 +55,7 @@ public class EllipsoidConeTests
             double theta = WedgeAngle(r1, r2, c1, c2);
             var cone = new EllipsoidCone([r1, r2], [c1, c2]);
             // A wedge of angle θ in the plane: v = ((π − θ)/2π, ½, θ/2π), δ = ½ + θ/π.
-            AssertWithinStandardErrors(StatisticalDimension.Estimate(cone, 20_000, seed: 3), 0.5 + theta / Math.PI, 4, $"ellipse ({r1}, {r2}) at ({c1}, {c2}), θ = {theta}");
+            GeometryAssert.WithinStandardErrors(StatisticalDimension.Estimate(cone, 20_000, seed: 3), 0.5 + theta / Math.PI, 4, $"ellipse ({r1}, {r2}) at ({c1}, {c2}), θ = {theta}");
         }
     }
 
@@ -91,7 +87,7 @@ public class EllipsoidConeTests
         center[finite + 1] = 123.0;   // irrelevant along an unbounded axis
         var cone = new EllipsoidCone(semiAxes, center);
         double exact = StatisticalDimension.CircularCone(finite, Math.Asin(0.7)) + unbounded;
-        AssertWithinStandardErrors(StatisticalDimension.Estimate(cone, 10_000, seed: 8), exact, 4, "cylinder");
+        GeometryAssert.WithinStandardErrors(StatisticalDimension.Estimate(cone, 10_000, seed: 8), exact, 4, "cylinder");
     }
 
     [Test]
@@ -109,22 +105,22 @@ public class EllipsoidConeTests
     [Test]
     public void BadInput_IsRejectedWithParameterAndValue()
     {
-        StatisticalDimensionTests.AssertNamed<ArgumentException>(() => new EllipsoidCone([1.0, 1.0], [0.5, 0.5]), "center", "0.5");   // contains the origin
-        StatisticalDimensionTests.AssertNamed<ArgumentException>(() => new EllipsoidCone([1.0, 1.0], [1.0, 0.0]), "center", "1");     // origin on the boundary
-        StatisticalDimensionTests.AssertNamed<ArgumentException>(() => new EllipsoidCone([1.0, 0.0], [3.0, 0.0]), "semiAxes", "semiAxes[1] is 0");
-        StatisticalDimensionTests.AssertNamed<ArgumentException>(() => new EllipsoidCone([1.0, double.NaN], [3.0, 0.0]), "semiAxes", "NaN");
-        StatisticalDimensionTests.AssertNamed<ArgumentException>(() => new EllipsoidCone([1.0, -2.0], [3.0, 0.0]), "semiAxes", "-2");
-        StatisticalDimensionTests.AssertNamed<ArgumentException>(() => new EllipsoidCone([1.0, 1.0], [3.0, double.NaN]), "center", "NaN");
-        StatisticalDimensionTests.AssertNamed<ArgumentException>(() => new EllipsoidCone([1.0, 1.0], [3.0]), "center", "length 1");
-        StatisticalDimensionTests.AssertNamed<ArgumentException>(() => new EllipsoidCone([double.PositiveInfinity], [3.0]), "center", "0");   // a line through the origin
+        GeometryAssert.ThrowsNamed<ArgumentException>(() => new EllipsoidCone([1.0, 1.0], [0.5, 0.5]), "center", "0.5");   // contains the origin
+        GeometryAssert.ThrowsNamed<ArgumentException>(() => new EllipsoidCone([1.0, 1.0], [1.0, 0.0]), "center", "1");     // origin on the boundary
+        GeometryAssert.ThrowsNamed<ArgumentException>(() => new EllipsoidCone([1.0, 0.0], [3.0, 0.0]), "semiAxes", "semiAxes[1] is 0");
+        GeometryAssert.ThrowsNamed<ArgumentException>(() => new EllipsoidCone([1.0, double.NaN], [3.0, 0.0]), "semiAxes", "NaN");
+        GeometryAssert.ThrowsNamed<ArgumentException>(() => new EllipsoidCone([1.0, -2.0], [3.0, 0.0]), "semiAxes", "-2");
+        GeometryAssert.ThrowsNamed<ArgumentException>(() => new EllipsoidCone([1.0, 1.0], [3.0, double.NaN]), "center", "NaN");
+        GeometryAssert.ThrowsNamed<ArgumentException>(() => new EllipsoidCone([1.0, 1.0], [3.0]), "center", "length 1");
+        GeometryAssert.ThrowsNamed<ArgumentException>(() => new EllipsoidCone([double.PositiveInfinity], [3.0]), "center", "0");   // a line through the origin
         Assert.Throws<ArgumentException>(() => new EllipsoidCone([], []));
 
-        StatisticalDimensionTests.AssertNamed<ArgumentException>(() => EllipsoidCone.FromSublevelSet([1.0, 1.0], 0.5, 0.5, [1.0, 0.0]), "distance", "0.5");
-        StatisticalDimensionTests.AssertNamed<ArgumentException>(() => EllipsoidCone.FromSublevelSet([0.0, 1.0], 0.5, 10, [1.0, 0.0]), "distance", "10");   // centre along the flat axis
-        StatisticalDimensionTests.AssertNamed<ArgumentOutOfRangeException>(() => EllipsoidCone.FromSublevelSet([1.0], 0.0, 1.0, [1.0]), "epsilon", "0");
-        StatisticalDimensionTests.AssertNamed<ArgumentOutOfRangeException>(() => EllipsoidCone.FromSublevelSet([1.0], 0.1, double.NaN, [1.0]), "distance", "NaN");
-        StatisticalDimensionTests.AssertNamed<ArgumentException>(() => EllipsoidCone.FromSublevelSet([1.0, double.PositiveInfinity], 0.1, 1, [1.0, 1.0]), "eigenvalues", "Infinity");
-        StatisticalDimensionTests.AssertNamed<ArgumentException>(() => EllipsoidCone.FromSublevelSet([1.0, 1.0], 0.1, 1, [0.0, 0.0]), "direction", "nonzero");
-        StatisticalDimensionTests.AssertNamed<ArgumentException>(() => EllipsoidCone.FromSublevelSet([1.0, 1.0], 0.1, 1, [1.0]), "direction", "length 1");
+        GeometryAssert.ThrowsNamed<ArgumentException>(() => EllipsoidCone.FromSublevelSet([1.0, 1.0], 0.5, 0.5, [1.0, 0.0]), "distance", "0.5");
+        GeometryAssert.ThrowsNamed<ArgumentException>(() => EllipsoidCone.FromSublevelSet([0.0, 1.0], 0.5, 10, [1.0, 0.0]), "distance", "10");   // centre along the flat axis
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => EllipsoidCone.FromSublevelSet([1.0], 0.0, 1.0, [1.0]), "epsilon", "0");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => EllipsoidCone.FromSublevelSet([1.0], 0.1, double.NaN, [1.0]), "distance", "NaN");
+        GeometryAssert.ThrowsNamed<ArgumentException>(() => EllipsoidCone.FromSublevelSet([1.0, double.PositiveInfinity], 0.1, 1, [1.0, 1.0]), "eigenvalues", "Infinity");
+        GeometryAssert.ThrowsNamed<ArgumentException>(() => EllipsoidCone.FromSublevelSet([1.0, 1.0], 0.1, 1, [0.0, 0.0]), "direction", "nonzero");
+        GeometryAssert.ThrowsNamed<ArgumentException>(() => EllipsoidCone.FromSublevelSet([1.0, 1.0], 0.1, 1, [1.0]), "direction", "length 1");
     }
 }

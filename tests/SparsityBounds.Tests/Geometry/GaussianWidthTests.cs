@@ -1,5 +1,4 @@
 using SparsityBounds.Geometry;
-using SparsityBounds.Spectral;
 using static SparsityBounds.Tests.Geometry.GeometryGoldenValues;
 
 namespace SparsityBounds.Tests.Geometry;
@@ -7,9 +6,6 @@ namespace SparsityBounds.Tests.Geometry;
 [TestFixture]
 public class GaussianWidthTests
 {
-    private static void AssertWithinStandardErrors(StatisticalEstimate estimate, double truth, double standardErrors, string what) =>
-        Assert.That(Math.Abs(estimate.Value - truth), Is.LessThanOrEqualTo(standardErrors * estimate.StandardError),
-            $"{what}: {estimate} vs {truth} ({(estimate.Value - truth) / estimate.StandardError:F2} SE)");
 
     [Test]
     public void ClosedForms_MatchGoldenValues()
@@ -52,7 +48,7 @@ public class GaussianWidthTests
     [Category("Statistical")]
     public void Estimate_MatchesTheClosedFormsThroughSupportFunctions()
     {
-        AssertWithinStandardErrors(GaussianWidth.Estimate(g => ConeProjectionTests.Norm(g.ToArray()), 10, 20_000, seed: 1), UnitBall10Precise, 4, "unit ball");
+        GeometryAssert.WithinStandardErrors(GaussianWidth.Estimate(g => ConeProjectionTests.Norm(g.ToArray()), 10, 20_000, seed: 1), UnitBall10Precise, 4, "unit ball");
         foreach (var (d, angle) in new[] { (10, Math.PI / 6), (100, Math.PI / 4), (2, 0.3), (30, 1.4) })
         {
             // sup over the spherical cap of ⟨g, u⟩ = ‖g‖ cos((θ − α)₊), θ the angle between g and the axis e_d (here written
@@ -63,7 +59,7 @@ public class GaussianWidthTests
                 double theta = Math.Acos(Math.Clamp(g[^1] / norm, -1, 1));
                 return norm * Math.Cos(Math.Max(theta - angle, 0));
             }
-            AssertWithinStandardErrors(GaussianWidth.Estimate(Support, d, 20_000, seed: d), GaussianWidth.CircularCone(d, angle), 4, $"circular d = {d}, α = {angle}");
+            GeometryAssert.WithinStandardErrors(GaussianWidth.Estimate(Support, d, 20_000, seed: d), GaussianWidth.CircularCone(d, angle), 4, $"circular d = {d}, α = {angle}");
         }
     }
 
@@ -121,18 +117,18 @@ public class GaussianWidthTests
     [Test]
     public void BadInput_IsRejectedWithParameterAndValue()
     {
-        StatisticalDimensionTests.AssertNamed<ArgumentException>(() => GaussianWidth.ProjectedSublevelSetSquared([], 0.1, 1), "eigenvalues", "empty");
-        StatisticalDimensionTests.AssertNamed<ArgumentException>(() => GaussianWidth.ProjectedSublevelSetSquared([1, double.NaN], 0.1, 1), "eigenvalues", "NaN");
-        StatisticalDimensionTests.AssertNamed<ArgumentOutOfRangeException>(() => GaussianWidth.ProjectedSublevelSetSquared([1.0], 0, 1), "epsilon", "0");
-        StatisticalDimensionTests.AssertNamed<ArgumentOutOfRangeException>(() => GaussianWidth.ProjectedSublevelSetSquared([1.0], 0.1, -1), "distance", "-1");
-        StatisticalDimensionTests.AssertNamed<ArgumentOutOfRangeException>(() => GaussianWidth.ProjectedSublevelSetSquaredTangent([1.0], double.NaN, 1), "epsilon", "NaN");
-        StatisticalDimensionTests.AssertNamed<ArgumentOutOfRangeException>(() => GaussianWidth.ProjectedSublevelSetSquaredTangent([1.0], 0.1, double.PositiveInfinity), "distance", "Infinity");
-        StatisticalDimensionTests.AssertNamed<ArgumentException>(() => GaussianWidth.CenteredEllipsoidBounds([1, -1]), "semiAxes", "-1");
-        StatisticalDimensionTests.AssertNamed<ArgumentOutOfRangeException>(() => GaussianWidth.UnitBall(0), "dimension", "0");
-        StatisticalDimensionTests.AssertNamed<ArgumentOutOfRangeException>(() => GaussianWidth.CircularCone(4, 0), "angle", "0");
+        GeometryAssert.ThrowsNamed<ArgumentException>(() => GaussianWidth.ProjectedSublevelSetSquared([], 0.1, 1), "eigenvalues", "empty");
+        GeometryAssert.ThrowsNamed<ArgumentException>(() => GaussianWidth.ProjectedSublevelSetSquared([1, double.NaN], 0.1, 1), "eigenvalues", "NaN");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => GaussianWidth.ProjectedSublevelSetSquared([1.0], 0, 1), "epsilon", "0");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => GaussianWidth.ProjectedSublevelSetSquared([1.0], 0.1, -1), "distance", "-1");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => GaussianWidth.ProjectedSublevelSetSquaredTangent([1.0], double.NaN, 1), "epsilon", "NaN");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => GaussianWidth.ProjectedSublevelSetSquaredTangent([1.0], 0.1, double.PositiveInfinity), "distance", "Infinity");
+        GeometryAssert.ThrowsNamed<ArgumentException>(() => GaussianWidth.CenteredEllipsoidBounds([1, -1]), "semiAxes", "-1");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => GaussianWidth.UnitBall(0), "dimension", "0");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => GaussianWidth.CircularCone(4, 0), "angle", "0");
         Assert.Throws<ArgumentNullException>(() => GaussianWidth.Estimate(null!, 3, 10, 1));
-        StatisticalDimensionTests.AssertNamed<ArgumentOutOfRangeException>(() => GaussianWidth.Estimate(_ => 1, 0, 10, 1), "dimension", "0");
-        StatisticalDimensionTests.AssertNamed<ArgumentOutOfRangeException>(() => GaussianWidth.Estimate(_ => 1, 3, 1, 1), "samples", "1");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => GaussianWidth.Estimate(_ => 1, 0, 10, 1), "dimension", "0");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => GaussianWidth.Estimate(_ => 1, 3, 1, 1), "samples", "1");
         var error = Assert.Throws<InvalidOperationException>(() => GaussianWidth.Estimate(g => g[0] > 0 ? double.NaN : 0, 3, 100, 1))!;
         Assert.That(error.Message, Does.Contain("NaN"));
         using var cancelled = new CancellationTokenSource();

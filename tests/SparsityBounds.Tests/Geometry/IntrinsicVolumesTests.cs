@@ -94,11 +94,11 @@ public class IntrinsicVolumesTests
     [Test]
     public void BadInput_IsRejected()
     {
-        StatisticalDimensionTests.AssertNamed<ArgumentOutOfRangeException>(() => IntrinsicVolumes.Orthant(0), "dimension", "0");
-        StatisticalDimensionTests.AssertNamed<ArgumentOutOfRangeException>(() => IntrinsicVolumes.Subspace(3, 4), "subspaceDimension", "4");
-        StatisticalDimensionTests.AssertNamed<ArgumentOutOfRangeException>(() => IntrinsicVolumes.Subspace(3, -1), "subspaceDimension", "-1");
-        StatisticalDimensionTests.AssertNamed<ArgumentOutOfRangeException>(() => IntrinsicVolumes.CircularCone(3, 2.0), "angle", "2");
-        StatisticalDimensionTests.AssertNamed<ArgumentOutOfRangeException>(() => IntrinsicVolumes.CircularCone(3, double.NaN), "angle", "NaN");
-        StatisticalDimensionTests.AssertNamed<ArgumentOutOfRangeException>(() => IntrinsicVolumes.MonotoneCone(0), "dimension", "0");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => IntrinsicVolumes.Orthant(0), "dimension", "0");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => IntrinsicVolumes.Subspace(3, 4), "subspaceDimension", "4");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => IntrinsicVolumes.Subspace(3, -1), "subspaceDimension", "-1");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => IntrinsicVolumes.CircularCone(3, 2.0), "angle", "2");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => IntrinsicVolumes.CircularCone(3, double.NaN), "angle", "NaN");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => IntrinsicVolumes.MonotoneCone(0), "dimension", "0");
     }
 }

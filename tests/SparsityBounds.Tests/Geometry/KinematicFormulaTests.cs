@@ -163,18 +163,18 @@ public class KinematicFormulaTests
     public void BadInput_IsRejectedWithParameterAndValue()
     {
         var valid = IntrinsicVolumes.Orthant(4);
-        StatisticalDimensionTests.AssertNamed<ArgumentException>(() => KinematicFormula.Probability(valid, IntrinsicVolumes.Orthant(5)), "intrinsicVolumesK", "length 6");
-        StatisticalDimensionTests.AssertNamed<ArgumentException>(() => KinematicFormula.Probability([1.0], [1.0]), "intrinsicVolumesC", "length 1");
-        StatisticalDimensionTests.AssertNamed<ArgumentException>(() => KinematicFormula.Probability([0.5, 0.6, -0.1], [0, 0, 1.0]), "intrinsicVolumesC", "-0.1");
-        StatisticalDimensionTests.AssertNamed<ArgumentException>(() => KinematicFormula.Probability([0, 0, 1.0], [0.5, double.NaN, 0.5]), "intrinsicVolumesK", "NaN");
-        StatisticalDimensionTests.AssertNamed<ArgumentException>(() => KinematicFormula.Probability([0.5, 0.6, 0.1], [0, 0, 1.0]), "intrinsicVolumesC", "1.2");
-        StatisticalDimensionTests.AssertNamed<ArgumentOutOfRangeException>(() => KinematicFormula.SubspaceMeetsOrthant(0, 0), "dimension", "0");
-        StatisticalDimensionTests.AssertNamed<ArgumentOutOfRangeException>(() => KinematicFormula.SubspaceMeetsOrthant(5, 6), "subspaceDimension", "6");
-        StatisticalDimensionTests.AssertNamed<ArgumentOutOfRangeException>(() => KinematicFormula.TransitionHalfWidth(10, 1.0), "eta", "1");
-        StatisticalDimensionTests.AssertNamed<ArgumentOutOfRangeException>(() => KinematicFormula.TransitionHalfWidth(10, double.NaN), "eta", "NaN");
-        StatisticalDimensionTests.AssertNamed<ArgumentOutOfRangeException>(() => KinematicFormula.TransitionHalfWidth(0, 0.1), "dimension", "0");
-        StatisticalDimensionTests.AssertNamed<ArgumentOutOfRangeException>(() => KinematicFormula.Classify(-1, 3, 10, 0.1), "statisticalDimensionC", "-1");
-        StatisticalDimensionTests.AssertNamed<ArgumentOutOfRangeException>(() => KinematicFormula.Classify(1, 10.5, 10, 0.1), "statisticalDimensionK", "10.5");
-        StatisticalDimensionTests.AssertNamed<ArgumentOutOfRangeException>(() => KinematicFormula.Classify(1, double.NaN, 10, 0.1), "statisticalDimensionK", "NaN");
+        GeometryAssert.ThrowsNamed<ArgumentException>(() => KinematicFormula.Probability(valid, IntrinsicVolumes.Orthant(5)), "intrinsicVolumesK", "length 6");
+        GeometryAssert.ThrowsNamed<ArgumentException>(() => KinematicFormula.Probability([1.0], [1.0]), "intrinsicVolumesC", "length 1");
+        GeometryAssert.ThrowsNamed<ArgumentException>(() => KinematicFormula.Probability([0.5, 0.6, -0.1], [0, 0, 1.0]), "intrinsicVolumesC", "-0.1");
+        GeometryAssert.ThrowsNamed<ArgumentException>(() => KinematicFormula.Probability([0, 0, 1.0], [0.5, double.NaN, 0.5]), "intrinsicVolumesK", "NaN");
+        GeometryAssert.ThrowsNamed<ArgumentException>(() => KinematicFormula.Probability([0.5, 0.6, 0.1], [0, 0, 1.0]), "intrinsicVolumesC", "1.2");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => KinematicFormula.SubspaceMeetsOrthant(0, 0), "dimension", "0");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => KinematicFormula.SubspaceMeetsOrthant(5, 6), "subspaceDimension", "6");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => KinematicFormula.TransitionHalfWidth(10, 1.0), "eta", "1");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => KinematicFormula.TransitionHalfWidth(10, double.NaN), "eta", "NaN");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => KinematicFormula.TransitionHalfWidth(0, 0.1), "dimension", "0");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => KinematicFormula.Classify(-1, 3, 10, 0.1), "statisticalDimensionC", "-1");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => KinematicFormula.Classify(1, 10.5, 10, 0.1), "statisticalDimensionK", "10.5");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => KinematicFormula.Classify(1, double.NaN, 10, 0.1), "statisticalDimensionK", "NaN");
     }
 }

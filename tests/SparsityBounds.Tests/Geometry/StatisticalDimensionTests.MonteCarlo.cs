@@ -1,5 +1,4 @@
 using SparsityBounds.Geometry;
-using SparsityBounds.Spectral;
 using static SparsityBounds.Tests.Geometry.GeometryGoldenValues;
 
 namespace SparsityBounds.Tests.Geometry;
@@ -9,18 +8,12 @@ namespace SparsityBounds.Tests.Geometry;
 [Category("Statistical")]
 public partial class StatisticalDimensionTests
 {
-    private static void AssertWithinStandardErrors(StatisticalEstimate estimate, double truth, double standardErrors, string what)
-    {
-        Assert.That(estimate.StandardError, Is.GreaterThan(0), what);
-        Assert.That(Math.Abs(estimate.Value - truth), Is.LessThanOrEqualTo(standardErrors * estimate.StandardError),
-            $"{what}: {estimate} vs {truth} ({(estimate.Value - truth) / estimate.StandardError:F2} SE)");
-    }
 
     [Test]
     public void Estimate_Orthant_MatchesHalfTheDimensionAndTheOracle()
     {
         var estimate = StatisticalDimension.Estimate(new NonnegativeOrthant(100), 20_000, seed: 11);
-        AssertWithinStandardErrors(estimate, 50.0, 4, "orthant d = 100");
+        GeometryAssert.WithinStandardErrors(estimate, 50.0, 4, "orthant d = 100");
         double combined = Math.Sqrt(estimate.StandardError * estimate.StandardError + OrthantMonteCarlo100Error * OrthantMonteCarlo100Error);
         Assert.That(Math.Abs(estimate.Value - OrthantMonteCarlo100), Is.LessThanOrEqualTo(3 * combined), "vs ORACLES.md 49.96 ± 0.08");
     }
@@ -30,7 +23,7 @@ public partial class StatisticalDimensionTests
     {
         foreach (var (d, angle, _, precise) in CircularStatisticalDimensions)
             foreach (int seed in new[] { 1, 2 })
-                AssertWithinStandardErrors(StatisticalDimension.Estimate(new CircularCone(d, angle), 10_000, seed), precise, 4, $"circular d = {d}, α = {angle}, seed {seed}");
+                GeometryAssert.WithinStandardErrors(StatisticalDimension.Estimate(new CircularCone(d, angle), 10_000, seed), precise, 4, $"circular d = {d}, α = {angle}, seed {seed}");
     }
 
     [Test]
@@ -38,26 +31,26 @@ public partial class StatisticalDimensionTests
     {
         var axis = new double[40];
         for (int i = 0; i < axis.Length; i++) axis[i] = Math.Sin(i + 1.0);
-        AssertWithinStandardErrors(StatisticalDimension.Estimate(new CircularCone(axis, 0.6), 10_000, seed: 5),
+        GeometryAssert.WithinStandardErrors(StatisticalDimension.Estimate(new CircularCone(axis, 0.6), 10_000, seed: 5),
             StatisticalDimension.CircularCone(40, 0.6), 4, "rotated axis");
     }
 
     [Test]
     public void Estimate_Subspaces_MatchTheirDimension()
     {
-        AssertWithinStandardErrors(StatisticalDimension.Estimate(LinearSubspace.Random(60, 17, seed: 3), 10_000, seed: 4), 17, 4, "random subspace");
-        AssertWithinStandardErrors(StatisticalDimension.Estimate(LinearSubspace.Coordinate(60, [1, 5, 9, 59]), 10_000, seed: 4), 4, 4, "coordinate subspace");
+        GeometryAssert.WithinStandardErrors(StatisticalDimension.Estimate(LinearSubspace.Random(60, 17, seed: 3), 10_000, seed: 4), 17, 4, "random subspace");
+        GeometryAssert.WithinStandardErrors(StatisticalDimension.Estimate(LinearSubspace.Coordinate(60, [1, 5, 9, 59]), 10_000, seed: 4), 4, 4, "coordinate subspace");
         var columns = new double[30, 3];
         for (int i = 0; i < 30; i++) { columns[i, 0] = 1; columns[i, 1] = i; columns[i, 2] = i * i; }
-        AssertWithinStandardErrors(StatisticalDimension.Estimate(new LinearSubspace(columns), 10_000, seed: 4), 3, 4, "polynomial subspace");
+        GeometryAssert.WithinStandardErrors(StatisticalDimension.Estimate(new LinearSubspace(columns), 10_000, seed: 4), 3, 4, "polynomial subspace");
     }
 
     [Test]
     public void Estimate_MonotoneCone_MatchesTheHarmonicNumber()
     {
         foreach (int seed in new[] { 7, 8 })
-            AssertWithinStandardErrors(StatisticalDimension.Estimate(new MonotoneCone(10), 20_000, seed), MonotoneCone10, 4, $"monotone d = 10, seed {seed}");
-        AssertWithinStandardErrors(StatisticalDimension.Estimate(new MonotoneCone(300), 4_000, seed: 9), StatisticalDimension.MonotoneCone(300), 4, "monotone d = 300");
+            GeometryAssert.WithinStandardErrors(StatisticalDimension.Estimate(new MonotoneCone(10), 20_000, seed), MonotoneCone10, 4, $"monotone d = 10, seed {seed}");
+        GeometryAssert.WithinStandardErrors(StatisticalDimension.Estimate(new MonotoneCone(300), 4_000, seed: 9), StatisticalDimension.MonotoneCone(300), 4, "monotone d = 300");
     }
 
     [Test]
@@ -82,7 +75,7 @@ public partial class StatisticalDimensionTests
         // Full support: the half-space {h : ⟨sign x₀, h⟩ ≤ 0}, δ = d − ½ (the formula says d).
         var signs = new double[20];
         for (int i = 0; i < signs.Length; i++) signs[i] = i % 3 == 0 ? -2.5 : 0.1;
-        AssertWithinStandardErrors(StatisticalDimension.Estimate(new L1DescentCone(signs), 20_000, seed: 2), 19.5, 4, "half-space");
+        GeometryAssert.WithinStandardErrors(StatisticalDimension.Estimate(new L1DescentCone(signs), 20_000, seed: 2), 19.5, 4, "half-space");
     }
 
     [Test]
@@ -94,8 +87,8 @@ public partial class StatisticalDimensionTests
         Assert.That(large.StandardError / small.StandardError, Is.InRange(0.2, 0.3), "√(2000/32000) = 0.25");
         Assert.That(large.Samples, Is.EqualTo(32_000));
         double truth = StatisticalDimension.CircularCone(30, 0.7);
-        AssertWithinStandardErrors(small, truth, 4, "2 000 samples");
-        AssertWithinStandardErrors(large, truth, 4, "32 000 samples");
+        GeometryAssert.WithinStandardErrors(small, truth, 4, "2 000 samples");
+        GeometryAssert.WithinStandardErrors(large, truth, 4, "32 000 samples");
     }
 
     [Test]
@@ -135,7 +128,7 @@ public partial class StatisticalDimensionTests
         cancelled.Cancel();
         Assert.Throws<OperationCanceledException>(() => StatisticalDimension.Estimate(new CircularCone(10, 0.5), 1_000, 1, cancelled.Token));
         Assert.Throws<ArgumentNullException>(() => StatisticalDimension.Estimate(null!, 100, 1));
-        AssertNamed<ArgumentOutOfRangeException>(() => StatisticalDimension.Estimate(new NonnegativeOrthant(3), 1, 1), "samples", "1");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => StatisticalDimension.Estimate(new NonnegativeOrthant(3), 1, 1), "samples", "1");
     }
 
     private sealed class SingleThreadedOrthant(int dimension) : IConvexCone

@@ -134,26 +134,19 @@ public partial class StatisticalDimensionTests
     [Test]
     public void ClosedForms_RejectBadInput()
     {
-        AssertNamed<ArgumentOutOfRangeException>(() => StatisticalDimension.Orthant(0), "dimension", "0");
-        AssertNamed<ArgumentOutOfRangeException>(() => StatisticalDimension.CircularCone(0, 0.5), "dimension", "0");
-        AssertNamed<ArgumentOutOfRangeException>(() => StatisticalDimension.CircularCone(5, 0), "angle", "0");
-        AssertNamed<ArgumentOutOfRangeException>(() => StatisticalDimension.CircularCone(5, Math.PI / 2), "angle", "1.5707963267948966");
-        AssertNamed<ArgumentOutOfRangeException>(() => StatisticalDimension.CircularCone(5, double.NaN), "angle", "NaN");
-        AssertNamed<ArgumentOutOfRangeException>(() => StatisticalDimension.CircularCone(5, -0.2), "angle", "-0.2");
-        AssertNamed<ArgumentOutOfRangeException>(() => StatisticalDimension.L1DescentCone(10, 11), "sparsity", "11");
-        AssertNamed<ArgumentOutOfRangeException>(() => StatisticalDimension.L1DescentCone(10, -1), "sparsity", "-1");
-        AssertNamed<ArgumentOutOfRangeException>(() => StatisticalDimension.L1DescentCone(0, 0), "dimension", "0");
-        AssertNamed<ArgumentOutOfRangeException>(() => StatisticalDimension.L1DescentConeLimit(1.5), "sparsityFraction", "1.5");
-        AssertNamed<ArgumentOutOfRangeException>(() => StatisticalDimension.L1DescentConeThreshold(double.NaN), "sparsityFraction", "NaN");
-        AssertNamed<ArgumentOutOfRangeException>(() => StatisticalDimension.Subspace(4, 5), "subspaceDimension", "5");
-        AssertNamed<ArgumentOutOfRangeException>(() => StatisticalDimension.MonotoneCone(-3), "dimension", "-3");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => StatisticalDimension.Orthant(0), "dimension", "0");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => StatisticalDimension.CircularCone(0, 0.5), "dimension", "0");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => StatisticalDimension.CircularCone(5, 0), "angle", "0");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => StatisticalDimension.CircularCone(5, Math.PI / 2), "angle", "1.5707963267948966");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => StatisticalDimension.CircularCone(5, double.NaN), "angle", "NaN");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => StatisticalDimension.CircularCone(5, -0.2), "angle", "-0.2");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => StatisticalDimension.L1DescentCone(10, 11), "sparsity", "11");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => StatisticalDimension.L1DescentCone(10, -1), "sparsity", "-1");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => StatisticalDimension.L1DescentCone(0, 0), "dimension", "0");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => StatisticalDimension.L1DescentConeLimit(1.5), "sparsityFraction", "1.5");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => StatisticalDimension.L1DescentConeThreshold(double.NaN), "sparsityFraction", "NaN");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => StatisticalDimension.Subspace(4, 5), "subspaceDimension", "5");
+        GeometryAssert.ThrowsNamed<ArgumentOutOfRangeException>(() => StatisticalDimension.MonotoneCone(-3), "dimension", "-3");
     }
 
-    /// <summary>Asserts an exception of type T whose parameter name and message identify the bad value.</summary>
-    internal static void AssertNamed<T>(TestDelegate action, string parameter, string value) where T : ArgumentException
-    {
-        var exception = Assert.Throws<T>(action)!;
-        Assert.That(exception.ParamName, Is.EqualTo(parameter));
-        Assert.That(exception.Message, Does.Contain(value));
-    }
 }
