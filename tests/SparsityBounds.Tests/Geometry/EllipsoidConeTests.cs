@@ -114,6 +114,7 @@ public class EllipsoidConeTests
         GeometryAssert.ThrowsNamed<ArgumentException>(() => new EllipsoidCone([1.0, 1.0], [3.0]), "center", "length 1");
         GeometryAssert.ThrowsNamed<ArgumentException>(() => new EllipsoidCone([double.PositiveInfinity], [3.0]), "center", "0");   // a line through the origin
         Assert.Throws<ArgumentException>(() => new EllipsoidCone([], []));
+        GeometryAssert.ThrowsNamed<ArgumentException>(() => new EllipsoidCone([1e-200, 1.0], [1.0, 0.0]), "semiAxes", "overflows");
 
         GeometryAssert.ThrowsNamed<ArgumentException>(() => EllipsoidCone.FromSublevelSet([1.0, 1.0], 0.5, 0.5, [1.0, 0.0]), "distance", "0.5");
         GeometryAssert.ThrowsNamed<ArgumentException>(() => EllipsoidCone.FromSublevelSet([0.0, 1.0], 0.5, 10, [1.0, 0.0]), "distance", "10");   // centre along the flat axis
