@@ -47,9 +47,10 @@ public static class TraceEstimator
 
     /// <summary>
     /// Hutch++ (Meyer, Musco, Musco, Woodruff, SOSA 2021, Algorithm 1) with a budget of m products: a sketch
-    /// S of ⌊m/3⌋ Rademacher columns, Q = orth(A S), then tr(A) ≈ tr(QᵀAQ) + Hutchinson on (I − QQᵀ)A(I − QQᵀ)
-    /// with the remaining products (≥ m/3). For spectra that decay fast the deflated part is small, so the error falls
-    /// like 1/m instead of Hutchinson's 1/√m.
+    /// S of ⌊m/3⌋ random columns, Q = orth(A S), then tr(A) ≈ tr(QᵀAQ) + Hutchinson on (I − QQᵀ)A(I − QQᵀ)
+    /// with Rademacher probes and the remaining products (≥ m/3). For spectra that decay fast the deflated part is
+    /// small, so the error falls like 1/m instead of Hutchinson's 1/√m. The sketch is Gaussian rather than the paper's
+    /// ±1 (their analysis covers both): then A S has full rank almost surely, so a sketch of D columns makes the result exact.
     /// </summary>
     /// <param name="op">The symmetric operator A.</param>
     /// <param name="matrixVectorProducts">Budget m ≥ 1. Uses at most m products (fewer when A S is rank-deficient
@@ -77,7 +78,7 @@ public static class TraceEstimator
         for (int i = 0; i < sketch; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            CounterRandom.FillRademacher(seed, SketchStreamOffset + i, s);
+            CounterRandom.FillGaussian(seed, SketchStreamOffset + i, s);
             double[] y = basis[rank] ??= new double[dimension];
             op.Apply(s, y);
             double before = VectorKernels.Norm(y);
