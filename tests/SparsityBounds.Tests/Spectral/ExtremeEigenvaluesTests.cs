@@ -89,6 +89,14 @@ public sealed class ExtremeEigenvaluesTests
     }
 
     [Test]
+    public void ZeroOperator_HasZeroEigenvalues()
+    {
+        var op = new DiagonalOperator(new double[40]);
+        Assert.That(ExtremeEigenvalues.Largest(op, 3, seed: 1), Is.EqualTo(new double[3]));
+        Assert.That(ExtremeEigenvalues.Smallest(op, 1, seed: 1), Is.EqualTo(new double[1]));
+    }
+
+    [Test]
     public void ExplicitKrylovDimension_ForcesRestarts_AndStillConverges()
     {
         double[] spectrum = TestSpectra.HessianLike(Dimension, seed: 34);

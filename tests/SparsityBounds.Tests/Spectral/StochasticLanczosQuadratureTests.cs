@@ -226,6 +226,31 @@ public sealed class StochasticLanczosQuadratureTests
     }
 
     [Test]
+    public void Results_DoNotDependOnTheOperatorsThreadCount()
+    {
+        // D = 600 is above the dense operator's parallel threshold: one thread and all cores must agree bitwise.
+        double[,] a = TestSpectra.WithSpectrum(TestSpectra.HessianLike(600, seed: 12), seed: 13);
+        var options = new SlqOptions { Probes = 3, Steps = 30, Seed = 5 };
+        var serial = StochasticLanczosQuadrature.Estimate(new DenseSymmetricOperator(a, maxDegreeOfParallelism: 1), options);
+        var parallel = StochasticLanczosQuadrature.Estimate(new DenseSymmetricOperator(a, maxDegreeOfParallelism: -1), options);
+        for (int l = 0; l < 3; l++)
+        {
+            Assert.That(parallel.Nodes(l).ToArray(), Is.EqualTo(serial.Nodes(l).ToArray()));
+            Assert.That(parallel.Weights(l).ToArray(), Is.EqualTo(serial.Weights(l).ToArray()));
+        }
+    }
+
+    [Test]
+    public void ZeroOperator_GivesZeroSums()
+    {
+        var q = StochasticLanczosQuadrature.Estimate(new DiagonalOperator(new double[50]), new SlqOptions { Probes = 2, Steps = 10 });
+        Assert.That(q.StepsPerProbe, Has.All.EqualTo(1));
+        Assert.That(q.InvariantSubspaceFound, Has.All.True);
+        Assert.That(q.SpectralSum(x => x * x + 1).Value, Is.EqualTo(50.0).Within(1e-12));
+        Assert.That(q.EigenvalueCount(0, 0).Value, Is.EqualTo(50.0).Within(1e-12));
+    }
+
+    [Test]
     public void Defaults_AreTenProbesOfHundredSteps_WithAutomaticFullReorthogonalization()
     {
         Assert.That(SlqOptions.Default.Probes, Is.EqualTo(10));
