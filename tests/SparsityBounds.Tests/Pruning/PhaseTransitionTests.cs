@@ -226,3 +226,30 @@ public class PhaseTransitionTests
         public void Report(double value) => report(value);
     }
 }
+
+public class PruningLimitMonitorTests
+{
+    [Test]
+    public void Updates_StayWithinBudget_AndTrackTheExactLimit()
+    {
+        const int n = 300;
+        double[] lambda = Enumerable.Range(0, n).Select(i => Math.Pow(10, -3 + 4.0 * i / n)).ToArray();
+        var monitor = new PruningLimitMonitor(epsilon: 0.02, interval: 2, maxOperatorApplications: 120);
+        Assert.That(monitor.Options.Spectrum!.Probes * monitor.Options.Spectrum.Steps, Is.LessThanOrEqualTo(120));
+        for (int step = 0; step < 6; step++)
+        {
+            if (!monitor.ShouldUpdate(step)) continue;
+            // "Training" shrinks the weights: the limit must fall.
+            double[] w = PruningTestData.Gaussian(n, 1, 1, scale: 0.2 / (1 + step));
+            var h = new DenseSymmetricOperator(PruningTestData.WithSpectrum(lambda, 2));
+            var e = monitor.Update(step, w, h);
+            Assert.That(e.OperatorApplications, Is.LessThanOrEqualTo(120));
+            Assert.That(e.KeptFraction, Is.EqualTo(PhaseTransition.Estimate(w, lambda, 0.02).KeptFraction).Within(0.03));
+        }
+        Assert.That(monitor.History.Select(h => h.Step), Is.EqualTo(new[] { 0, 2, 4 }));
+        Assert.That(monitor.History.Select(h => h.Estimate.KeptFraction), Is.Ordered.Descending);
+        Assert.That(monitor.TotalOperatorApplications, Is.EqualTo(monitor.History.Sum(h => h.Estimate.OperatorApplications)));
+        Assert.That(() => new PruningLimitMonitor(0.1, interval: 0), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("interval"));
+        Assert.That(() => new PruningLimitMonitor(0.1, maxOperatorApplications: 2), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("maxOperatorApplications"));
+    }
+}
