@@ -64,6 +64,7 @@ internal static class ActivationKernels
     /// <summary>In place z → a = tanh z; φ' = 1 − a² and, when <paramref name="secondDerivative"/> is not empty, φ'' = −2a φ'.</summary>
     internal static void Tanh(Span<double> values, Span<double> firstDerivative, Span<double> secondDerivative)
     {
+        if (values.IsEmpty) return;
         TensorPrimitives.Tanh(values, values);
         if (!firstDerivative.IsEmpty) TanhDerivatives(values, firstDerivative, secondDerivative);
     }
@@ -71,6 +72,7 @@ internal static class ActivationKernels
     /// <summary>In place z → a = 1 / (1 + e^{−z}); φ' = a(1 − a) and, when requested, φ'' = φ'(1 − 2a).</summary>
     internal static void Sigmoid(Span<double> values, Span<double> firstDerivative, Span<double> secondDerivative)
     {
+        if (values.IsEmpty) return;
         TensorPrimitives.Sigmoid(values, values);
         if (!firstDerivative.IsEmpty) SigmoidDerivatives(values, firstDerivative, secondDerivative);
     }
