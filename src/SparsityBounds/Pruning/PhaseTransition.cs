@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SparsityBounds.Geometry;
 using SparsityBounds.Numerics;
 using SparsityBounds.Spectral;
 
@@ -50,7 +51,7 @@ public static partial class PhaseTransition
     {
         int d = spectrum.Dimension, dp = profile.PrunableCount;
         double f0 = options.ZeroEigenvalueFraction;
-        double halfWidth = Math.Sqrt(8 * Math.Log(4 / options.Eta)) * Math.Sqrt(d); // TEMP until Geometry lands
+        double halfWidth = KinematicFormula.TransitionHalfWidth(d, options.Eta);
 
         (double W, double SE) Width(double rho)
         {
