@@ -58,7 +58,7 @@ public static partial class PhaseTransition
         Preconditions.CheckFinitePositive(epsilon);
         options.Validate(weights.Length);
         var profile = new MagnitudeProfile(weights, options.Prunable);
-        var slq = options.Spectrum ?? SlqOptions.Default;
+        var slq = options.Spectrum ?? PhaseTransitionOptions.DefaultSpectrum;
 
         progress?.Report(0.0);
         var counted = new ProgressOperator(hessian, (long)slq.Probes * slq.Steps, progress);
