@@ -154,6 +154,53 @@ public static class SparseIntersection
         return new IntersectionLimit((double)hi / profile.PrunableCount, hi, steps, applications);
     }
 
+    /// <summary>
+    /// The smallest kept fraction whose plain magnitude-pruned point (kept weights unchanged, no compensation) stays inside
+    /// the quadratic model: q_plain(k) = ½ w*_Fᵀ H_FF w*_F ≤ ε, by bisection on k (one product per step). This is the
+    /// quadratic model of one-shot pruning without retraining; with a positive semidefinite curvature (|H|, H₊, Gauss–Newton)
+    /// q_plain usually falls as k grows, and the search returns the crossing it brackets.
+    /// </summary>
+    /// <param name="curvature">H (or a PSD surrogate) at w*.</param>
+    /// <param name="weights">w* (finite).</param>
+    /// <param name="epsilon">ε &gt; 0.</param>
+    /// <param name="prunable">Which weights may be pruned; empty means all.</param>
+    /// <param name="cancellationToken">Checked between products.</param>
+    /// <exception cref="ArgumentException">Length mismatch, non-finite weights, ε ≤ 0, no prunable weight.</exception>
+    public static IntersectionLimit FindUncompensatedLimit(ISymmetricOperator curvature, ReadOnlySpan<double> weights,
+        double epsilon, ReadOnlySpan<bool> prunable = default, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(curvature);
+        Preconditions.CheckLength(weights.Length, curvature.Dimension, nameof(weights), "the Hessian's dimension");
+        Preconditions.CheckFinitePositive(epsilon);
+        var profile = new MagnitudeProfile(weights, prunable);
+        var steps = new List<IntersectionStep>();
+        int n = profile.Count;
+        var u = new double[n];
+        var hu = new double[n];
+        var mask = new bool[n];
+
+        bool Feasible(int k)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            profile.FillKeepMask(k, mask);
+            for (int i = 0; i < n; i++) u[i] = mask[i] ? 0.0 : profile.Weights[i];
+            curvature.Apply(u, hu);
+            double q = 0.5 * VectorKernels.Dot(u, hu);
+            steps.Add(new IntersectionStep(k, double.NaN, q, true, false));
+            return q <= epsilon;
+        }
+
+        int lo = 0, hi = profile.PrunableCount;
+        if (Feasible(0)) hi = 0;
+        else
+            while (hi - lo > 1)
+            {
+                int mid = lo + (hi - lo) / 2;
+                if (Feasible(mid)) hi = mid; else lo = mid;
+            }
+        return new IntersectionLimit((double)hi / profile.PrunableCount, hi, steps, steps.Count);
+    }
+
     /// <summary>Buffers for repeated solves on one operator; the mask array is read at every solve.</summary>
     private sealed class Workspace
     {

@@ -122,3 +122,25 @@ public class SparseIntersectionTests
         Assert.That(counted.Applications, Is.Zero);
     }
 }
+
+public class UncompensatedLimitTests
+{
+    [Test]
+    public void FindUncompensatedLimit_MatchesBruteForce_ForDiagonalCurvature()
+    {
+        // With diagonal PSD curvature q_plain(k) = ½ Σ_{j ∈ F} h_j w_j² is monotone in k: bisection is exact.
+        const int n = 120;
+        double[] w = PruningTestData.Gaussian(n, 21);
+        double[] h = Enumerable.Range(0, n).Select(i => 0.1 + (i % 7)).ToArray();
+        var profile = new MagnitudeProfile(w);
+        double Q(int k) { var m = profile.KeepMaskForCount(k); double s = 0; for (int i = 0; i < n; i++) if (!m[i]) s += 0.5 * h[i] * w[i] * w[i]; return s; }
+        foreach (double epsilon in new[] { 0.05, 1.0, 20.0 })
+        {
+            int brute = Enumerable.Range(0, n + 1).First(k => Q(k) <= epsilon);
+            var limit = SparseIntersection.FindUncompensatedLimit(new SparsityBounds.Operators.DiagonalOperator(h), w, epsilon);
+            Assert.That(limit.KeptCount, Is.EqualTo(brute), $"ε = {epsilon}");
+            Assert.That(limit.OperatorApplications, Is.EqualTo(limit.Steps.Count));
+            Assert.That(limit.Steps[^1].UncompensatedLossIncrease, Is.EqualTo(Q(limit.Steps[^1].KeptCount)).Within(1e-12));
+        }
+    }
+}
