@@ -85,7 +85,7 @@ public static class MeasuredPruning
         options.Validate();
         Preconditions.CheckFinitePositive(epsilon);
 
-        int dp = profile.PrunableCount, evaluations = 0;
+        int evaluations = 0;
         var pruned = new double[profile.Count];
         double baseLoss = loss(profile.Weights);
         evaluations++;
@@ -101,6 +101,71 @@ public static class MeasuredPruning
             return double.IsNaN(value) ? double.PositiveInfinity : value;
         }
 
+        var (limit, curve) = Sweep(profile, epsilon, options, Increase);
+        return new MeasuredPruningLimit
+        {
+            KeptFraction = (double)limit / profile.PrunableCount,
+            KeptCount = limit,
+            BaseLoss = baseLoss,
+            Curve = curve,
+            LossEvaluations = evaluations,
+        };
+    }
+
+    /// <summary>
+    /// The measured limit when the kept weights are re-optimised on each mask (bounded L-BFGS, pruned weights fixed at 0):
+    /// the smallest kept fraction whose re-optimised loss stays within ε of L(w*). What fine-tuning after pruning achieves.
+    /// </summary>
+    /// <param name="objective">The loss and its gradient (the same loss as the one ε bounds).</param>
+    /// <param name="weights">Trained weights w* (finite).</param>
+    /// <param name="epsilon">ε &gt; 0.</param>
+    /// <param name="prunable">Which weights may be pruned; empty means all.</param>
+    /// <param name="options">Grid (default 21 points here is plenty: pass GridPoints) and refinement; null uses 21 points.</param>
+    /// <param name="reoptimization">L-BFGS budget per mask; null uses defaults.</param>
+    /// <param name="cancellationToken">Checked between and inside re-optimisations.</param>
+    /// <exception cref="ArgumentException">Bad weights, mask, ε or options; an objective that is not finite at w*.</exception>
+    public static MeasuredPruningLimit ReoptimizedLimit(ValueAndGradient objective, ReadOnlySpan<double> weights, double epsilon,
+        ReadOnlySpan<bool> prunable = default, MeasuredPruningOptions? options = null, ReoptimizationOptions? reoptimization = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        options ??= new MeasuredPruningOptions { GridPoints = 21 };
+        options.Validate();
+        reoptimization ??= ReoptimizationOptions.Default;
+        reoptimization.Validate();
+        Preconditions.CheckFinitePositive(epsilon);
+        var profile = new MagnitudeProfile(weights, prunable);
+        var gradient = new double[profile.Count];
+        double baseLoss = objective(profile.Weights, gradient);
+        int evaluations = 1;
+        if (!double.IsFinite(baseLoss))
+            throw new ArgumentException($"objective returned {Preconditions.Format(baseLoss)} at the trained weights.", nameof(objective));
+        var mask = new bool[profile.Count];
+
+        double Increase(int k)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            profile.FillKeepMask(k, mask);
+            var r = MaskedReoptimization.Minimize(objective, profile.Weights, mask, reoptimization, cancellationToken);
+            evaluations += r.Evaluations;
+            double value = r.Value - baseLoss;
+            return double.IsNaN(value) ? double.PositiveInfinity : value;
+        }
+
+        var (limit, curve) = Sweep(profile, epsilon, options, Increase);
+        return new MeasuredPruningLimit
+        {
+            KeptFraction = (double)limit / profile.PrunableCount,
+            KeptCount = limit,
+            BaseLoss = baseLoss,
+            Curve = curve,
+            LossEvaluations = evaluations,
+        };
+    }
+
+    /// <summary>Grid sweep over ρ, then bisection on k above the largest grid point that violates ε.</summary>
+    private static (int Limit, (double, double)[] Curve) Sweep(MagnitudeProfile profile, double epsilon, MeasuredPruningOptions options, Func<int, double> increase)
+    {
         int points = options.GridPoints;
         var curve = new (double, double)[points];
         var counts = new int[points];
@@ -109,31 +174,18 @@ public static class MeasuredPruning
         {
             double rho = (double)g / (points - 1);
             counts[g] = profile.KeptCount(rho);
-            double increase = g == points - 1 ? 0.0 : Increase(counts[g]);
-            curve[g] = (rho, increase);
-            if (increase > epsilon) lastViolation = g;
+            double value = g == points - 1 ? Math.Min(0.0, increase(counts[g])) : increase(counts[g]);
+            curve[g] = (rho, value);
+            if (value > epsilon) lastViolation = g;
         }
-
-        int limit;
-        if (lastViolation < 0) limit = 0;
-        else
-        {
-            int lo = counts[lastViolation], hi = counts[lastViolation + 1];
-            if (options.Refine)
-                while (hi - lo > 1)
-                {
-                    int mid = lo + (hi - lo) / 2;
-                    if (Increase(mid) <= epsilon) hi = mid; else lo = mid;
-                }
-            limit = hi;
-        }
-        return new MeasuredPruningLimit
-        {
-            KeptFraction = (double)limit / dp,
-            KeptCount = limit,
-            BaseLoss = baseLoss,
-            Curve = curve,
-            LossEvaluations = evaluations,
-        };
+        if (lastViolation < 0) return (0, curve);
+        int lo = counts[lastViolation], hi = counts[lastViolation + 1];
+        if (options.Refine)
+            while (hi - lo > 1)
+            {
+                int mid = lo + (hi - lo) / 2;
+                if (increase(mid) <= epsilon) hi = mid; else lo = mid;
+            }
+        return (hi, curve);
     }
 }
