@@ -24,7 +24,9 @@ internal static class SymmetricTridiagonalEigen
 {
     private const double Epsilon = 1.1102230246251565E-16; // 2^-53, unit roundoff
     private const double SafeMinimum = 2.2250738585072014E-308;
-    private const int MaxSweepsPerEigenvalue = 60;
+    // LAPACK's dsteqr allows 30·n QL sweeps in total (not per eigenvalue): single eigenvalues of Hessians with a large
+    // exactly-zero mass have been seen to need more than 60 sweeps while the total stays far below the budget.
+    private const int MaxSweepsPerDimension = 30;
 
     /// <summary>
     /// Diagonalises T = tridiag(offDiagonal, diagonal, offDiagonal) in place.
@@ -49,9 +51,9 @@ internal static class SymmetricTridiagonalEigen
         Preconditions.CheckAllFinite(d, nameof(diagonal));
         Preconditions.CheckAllFinite(e, nameof(offDiagonal));
 
+        long sweeps = 0, maxSweeps = (long)MaxSweepsPerDimension * n + 60;
         for (int l = 0; l < n; l++)
         {
-            int sweeps = 0;
             while (true)
             {
                 // Find the end m of the unreduced block starting at l (e[m] negligible, or m = n − 1).
@@ -65,8 +67,8 @@ internal static class SymmetricTridiagonalEigen
                     }
                 }
                 if (m == l) break; // d[l] is an eigenvalue
-                if (++sweeps > MaxSweepsPerEigenvalue)
-                    throw new InvalidOperationException($"The tridiagonal QL iteration did not converge for eigenvalue {l} of {n}.");
+                if (++sweeps > maxSweeps)
+                    throw new InvalidOperationException($"The tridiagonal QL iteration did not converge within {maxSweeps} sweeps (at eigenvalue {l} of {n}).");
 
                 // Wilkinson shift: the eigenvalue of the leading 2×2 block [d_l e_l; e_l d_{l+1}] nearer d_l.
                 double g = (d[l + 1] - d[l]) / (2.0 * e[l]);
