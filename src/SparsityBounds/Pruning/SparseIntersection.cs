@@ -19,13 +19,25 @@ public sealed record IntersectionOptions
     /// </summary>
     public int MaxIterations { get; init; }
 
-    /// <summary>Tolerance 1e-10, automatic iteration cap.</summary>
+    /// <summary>
+    /// The loss gradient g at w*, for the first-order quadratic model L(w* + δ) − L(w*) ≈ gᵀδ + ½δᵀHδ (null: the pure
+    /// second-order model, as in the paper). A trained network is not a stationary point of its data loss when it was
+    /// trained with an L1 penalty or stopped SGD early; the linear term accounts for that (docs/validation.md measures it).
+    /// </summary>
+    public double[]? Gradient { get; init; }
+
+    /// <summary>Tolerance 1e-10, automatic iteration cap, no gradient term.</summary>
     public static IntersectionOptions Default { get; } = new();
 
-    internal void Validate()
+    internal void Validate(int dimension)
     {
         Preconditions.CheckFinitePositive(Tolerance, nameof(Tolerance));
         Preconditions.CheckNonNegative(MaxIterations, nameof(MaxIterations));
+        if (Gradient is not null)
+        {
+            Preconditions.CheckLength(Gradient.Length, dimension, nameof(Gradient), "one entry per weight");
+            Preconditions.CheckAllFinite(Gradient, nameof(Gradient));
+        }
     }
 }
 
@@ -43,7 +55,7 @@ public sealed class IntersectionResult
     /// </summary>
     public double MinimumLossIncrease { get; internal init; }
 
-    /// <summary>q_plain = ½ w*_Fᵀ H_FF w*_F: the quadratic at the plain magnitude-pruned point (kept weights unchanged).</summary>
+    /// <summary>q_plain = ½ w*_Fᵀ H_FF w*_F (− g_Fᵀw*_F with a gradient term): the model at the plain magnitude-pruned point (kept weights unchanged).</summary>
     public double UncompensatedLossIncrease { get; internal init; }
 
     /// <summary>The quadratic ½δᵀHδ evaluated at <see cref="Weights"/> (equals <see cref="MinimumLossIncrease"/> when it is finite and CG converged).</summary>
@@ -99,7 +111,7 @@ public static class SparseIntersection
         Preconditions.CheckAllFinite(weights, nameof(weights));
         Preconditions.CheckLength(keep.Length, weights.Length, nameof(keep), "one flag per weight");
         Preconditions.CheckFinitePositive(epsilon);
-        options.Validate();
+        options.Validate(weights.Length);
         cancellationToken.ThrowIfCancellationRequested();
         return new Workspace(hessian, keep.ToArray()).Solve(weights, epsilon, options, cancellationToken);
     }
@@ -127,7 +139,7 @@ public static class SparseIntersection
         options ??= IntersectionOptions.Default;
         Preconditions.CheckLength(weights.Length, hessian.Dimension, nameof(weights), "the Hessian's dimension");
         Preconditions.CheckFinitePositive(epsilon);
-        options.Validate();
+        options.Validate(weights.Length);
         var profile = new MagnitudeProfile(weights, prunable);
         var steps = new List<IntersectionStep>();
         long applications = 0;
@@ -167,11 +179,23 @@ public static class SparseIntersection
     /// <param name="cancellationToken">Checked between products.</param>
     /// <exception cref="ArgumentException">Length mismatch, non-finite weights, ε ≤ 0, no prunable weight.</exception>
     public static IntersectionLimit FindUncompensatedLimit(ISymmetricOperator curvature, ReadOnlySpan<double> weights,
-        double epsilon, ReadOnlySpan<bool> prunable = default, CancellationToken cancellationToken = default)
+        double epsilon, ReadOnlySpan<bool> prunable = default, CancellationToken cancellationToken = default) =>
+        FindUncompensatedLimit(curvature, weights, epsilon, prunable, IntersectionOptions.Default, cancellationToken);
+
+    /// <summary>
+    /// As the other overload; with <see cref="IntersectionOptions.Gradient"/> the model is the second-order Taylor expansion
+    /// of one-shot pruning, q(k) = −g_Fᵀw*_F + ½ w*_Fᵀ H_FF w*_F (use the exact H here: it models the real loss change).
+    /// </summary>
+    /// <exception cref="ArgumentException">Length mismatch, non-finite weights, ε ≤ 0, no prunable weight, bad options.</exception>
+    public static IntersectionLimit FindUncompensatedLimit(ISymmetricOperator curvature, ReadOnlySpan<double> weights,
+        double epsilon, ReadOnlySpan<bool> prunable, IntersectionOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(curvature);
+        ArgumentNullException.ThrowIfNull(options);
         Preconditions.CheckLength(weights.Length, curvature.Dimension, nameof(weights), "the Hessian's dimension");
         Preconditions.CheckFinitePositive(epsilon);
+        options.Validate(weights.Length);
+        double[]? gradient = options.Gradient;
         var profile = new MagnitudeProfile(weights, prunable);
         var steps = new List<IntersectionStep>();
         int n = profile.Count;
@@ -185,7 +209,7 @@ public static class SparseIntersection
             profile.FillKeepMask(k, mask);
             for (int i = 0; i < n; i++) u[i] = mask[i] ? 0.0 : profile.Weights[i];
             curvature.Apply(u, hu);
-            double q = 0.5 * VectorKernels.Dot(u, hu);
+            double q = 0.5 * VectorKernels.Dot(u, hu) - (gradient is null ? 0.0 : VectorKernels.Dot(gradient, u));
             steps.Add(new IntersectionStep(k, double.NaN, q, true, false));
             return q <= epsilon;
         }
@@ -218,6 +242,10 @@ public static class SparseIntersection
             _delta = new double[n]; _hDelta = new double[n];
         }
 
+        /// <summary>The quadratic model gᵀδ + ½δᵀHδ from δ and Hδ.</summary>
+        private static double Model(double[] delta, double[] hDelta, double[]? g) =>
+            0.5 * VectorKernels.Dot(delta, hDelta) + (g is null ? 0.0 : VectorKernels.Dot(g, delta));
+
         private void ApplyKept(double[] v, double[] result)
         {
             // H_TT v for v supported on T: zero the pruned inputs, apply, zero the pruned outputs.
@@ -236,11 +264,14 @@ public static class SparseIntersection
             }
             _hessian.Apply(_u, _hu);
             int applications = 1;
-            double plain = 0.5 * VectorKernels.Dot(_u, _hu);
+            double[]? g = options.Gradient;
+            // δ_F = −w*_F = −u_F, so the linear term at the plain point is gᵀδ = −gᵀu.
+            double plain = 0.5 * VectorKernels.Dot(_u, _hu) - (g is null ? 0.0 : VectorKernels.Dot(g, _u));
 
             // b = (H u)_T = H_TF w*_F; solve H_TT x = b by CG (x = δ_T).
             Array.Clear(_x);
-            for (int i = 0; i < n; i++) _r[i] = _keep[i] ? _hu[i] : 0.0;
+            // With a gradient: H_TT δ_T = H_TF w*_F − g_T.
+            for (int i = 0; i < n; i++) _r[i] = _keep[i] ? _hu[i] - (g is null ? 0.0 : g[i]) : 0.0;
             double bNorm = VectorKernels.Norm(_r);
             _r.CopyTo(_p, 0);
             double rr = bNorm * bNorm;
@@ -270,14 +301,14 @@ public static class SparseIntersection
             for (int i = 0; i < n; i++) delta[i] = _keep[i] ? _x[i] : -weights[i];
             _hessian.Apply(delta, hDelta);
             applications++;
-            double q = 0.5 * VectorKernels.Dot(delta, hDelta);
+            double q = Model(delta, hDelta, g);
 
             double minimum = q;
             if (indefinite)
             {
                 // Move along p (zero on F, pᵀHp < 0) downhill until the quadratic is ≤ ε:
                 // q(t) = q + t c + ½ t² κ with c = pᵀHδ, κ = pᵀHp < 0.
-                double c = VectorKernels.Dot(_p, hDelta), kappa = VectorKernels.Dot(_p, _ap);
+                double c = VectorKernels.Dot(_p, hDelta) + (g is null ? 0.0 : VectorKernels.Dot(_p, g)), kappa = VectorKernels.Dot(_p, _ap);
                 double excess = Math.Max(q - epsilon, 0.0);
                 double tau = excess == 0 ? 0.0 : (-Math.Abs(c) + Math.Sqrt(c * c + 2 * Math.Abs(kappa) * excess)) / Math.Abs(kappa);
                 tau *= 1.0 + 1e-6; // land strictly inside
@@ -285,7 +316,7 @@ public static class SparseIntersection
                 VectorKernels.Axpy(t, _p, delta);
                 _hessian.Apply(delta, hDelta);
                 applications++;
-                q = 0.5 * VectorKernels.Dot(delta, hDelta);
+                q = Model(delta, hDelta, g);
                 minimum = double.NegativeInfinity;
             }
 

@@ -144,3 +144,69 @@ public class UncompensatedLimitTests
         }
     }
 }
+
+public class FirstOrderModelTests
+{
+    [Test]
+    public void WithGradient_IsExactForAQuadraticLoss_AtANonStationaryPoint()
+    {
+        // f(w) = ½(w − a)ᵀA(w − a) evaluated around w* ≠ a: f(w* + δ) − f(w*) = gᵀδ + ½δᵀAδ exactly, g = A(w* − a).
+        const int n = 45;
+        var a = PruningTestData.RandomSpd(n, 41, 0.2, 4);
+        var am = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfArray(a);
+        double[] centre = PruningTestData.Gaussian(n, 42);
+        double[] w = centre.Select((c, i) => c + 0.3 * PruningTestData.Gaussian(n, 43)[i]).ToArray();
+        double F(ReadOnlySpan<double> v)
+        {
+            var d = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.DenseOfEnumerable(v.ToArray().Select((x, i) => x - centre[i]));
+            return 0.5 * d * (am * d);
+        }
+        double[] g = (am * MathNet.Numerics.LinearAlgebra.Vector<double>.Build.DenseOfEnumerable(w.Select((x, i) => x - centre[i]))).ToArray();
+        var options = new IntersectionOptions { Gradient = g };
+        var op = new DenseSymmetricOperator(a);
+        bool[] keep = new MagnitudeProfile(w).KeepMask(0.6);
+
+        var result = SparseIntersection.Solve(op, w, keep, 1.0, options);
+        Assert.That(result.MinimumLossIncrease, Is.EqualTo(F(result.Weights) - F(w)).Within(1e-9), "the model value is the true change at its minimiser");
+        var reoptimised = MaskedReoptimization.Minimize((v, grad) =>
+        {
+            double value = F(v);
+            var d = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.DenseOfEnumerable(v.ToArray().Select((x, i) => x - centre[i]));
+            var ad = am * d;
+            for (int i = 0; i < n; i++) grad[i] = ad[i];
+            return value;
+        }, w, keep, new ReoptimizationOptions { MaxIterations = 500, GradientTolerance = 1e-8 });
+        Assert.That(result.MinimumLossIncrease, Is.EqualTo(reoptimised.Value - F(w)).Within(1e-8), "and it is the true constrained minimum");
+
+        var pruned = new double[n];
+        for (int i = 0; i < n; i++) pruned[i] = keep[i] ? w[i] : 0.0;
+        Assert.That(result.UncompensatedLossIncrease, Is.EqualTo(F(pruned) - F(w)).Within(1e-10));
+        Assert.That(SparseIntersection.Solve(op, w, keep, 1.0).UncompensatedLossIncrease, Is.Not.EqualTo(result.UncompensatedLossIncrease).Within(1e-6), "the linear term matters here");
+    }
+
+    [Test]
+    public void FirstOrderModel_MatchesTheLossToThirdOrder_ByFiniteDifferences()
+    {
+        // f(w) = Σ log cosh(w_i) + ⅙ Σ w_i³·0.1: model error along tδ must shrink like t³.
+        const int n = 30;
+        double[] w = PruningTestData.Gaussian(n, 44);
+        double F(double[] v) => v.Sum(x => Math.Log(Math.Cosh(x)) + 0.1 * x * x * x / 6);
+        double[] g = w.Select(x => Math.Tanh(x) + 0.05 * x * x).ToArray();
+        double[] hDiag = w.Select(x => 1 / (Math.Cosh(x) * Math.Cosh(x)) + 0.1 * x).ToArray();
+        double[] delta = PruningTestData.Gaussian(n, 45);
+        double Error(double t)
+        {
+            double model = 0, exact = F(w.Select((x, i) => x + t * delta[i]).ToArray()) - F(w);
+            for (int i = 0; i < n; i++) model += g[i] * t * delta[i] + 0.5 * hDiag[i] * t * t * delta[i] * delta[i];
+            return Math.Abs(exact - model);
+        }
+        double e1 = Error(1e-2), e2 = Error(5e-3);
+        Assert.That(e1 / e2, Is.EqualTo(8.0).Within(0.8), "third-order remainder");
+        // And the solver's plain value is that model at δ = −w_F (support: keep half).
+        bool[] keep = new MagnitudeProfile(w).KeepMask(0.5);
+        var result = SparseIntersection.Solve(new DiagonalOperator(hDiag), w, keep, 1.0, new IntersectionOptions { Gradient = g });
+        double expected = 0;
+        for (int i = 0; i < n; i++) if (!keep[i]) expected += -g[i] * w[i] + 0.5 * hDiag[i] * w[i] * w[i];
+        Assert.That(result.UncompensatedLossIncrease, Is.EqualTo(expected).Within(1e-12));
+    }
+}
