@@ -1,0 +1,47 @@
+using SparsityBounds.Numerics.Kernels;
+
+namespace SparsityBounds.Numerics;
+
+/// <summary>
+/// Orthogonalisation of one vector against an orthonormal basis stored as separate vectors: classical
+/// Gram–Schmidt applied twice (CGS2), blocked by four so the basis is streamed with <see cref="VectorKernels.Dot4"/>
+/// and <see cref="KrylovKernels.SubtractCombination4"/>.
+/// </summary>
+/// <remarks>
+/// Two classical passes leave ‖Vᵀw‖ at the level of roundoff for any w not (numerically) inside span V
+/// (Giraud, Langou, Rozložník, Comput. Math. Appl. 50, 2005: "twice is enough"), at the cost of reading the basis
+/// four times. Each pass's coefficients are accumulated, so the caller gets the full projection Vᵀw₀.
+/// </remarks>
+internal static class GramSchmidt
+{
+    /// <summary>
+    /// w ← (I − VVᵀ)² w with V = basis[0..count); adds the projection coefficients of both passes to
+    /// <paramref name="coefficients"/>[0..count) (which the caller zeroes or seeds). Returns ‖w‖ afterwards.
+    /// </summary>
+    internal static double OrthogonalizeTwice(double[][] basis, int count, Span<double> w, Span<double> coefficients)
+    {
+        if (coefficients.Length < count)
+            throw new ArgumentException($"coefficients has length {coefficients.Length}; expected at least {count}.", nameof(coefficients));
+        Span<double> block = stackalloc double[4];
+        for (int pass = 0; pass < 2; pass++)
+        {
+            int i = 0;
+            for (; i + 4 <= count; i += 4)
+            {
+                VectorKernels.Dot4(basis[i], basis[i + 1], basis[i + 2], basis[i + 3], w, block);
+                KrylovKernels.SubtractCombination4(basis[i], basis[i + 1], basis[i + 2], basis[i + 3], block, w);
+                coefficients[i] += block[0];
+                coefficients[i + 1] += block[1];
+                coefficients[i + 2] += block[2];
+                coefficients[i + 3] += block[3];
+            }
+            for (; i < count; i++)
+            {
+                double c = VectorKernels.Dot1(basis[i], w);
+                VectorKernels.Axpy(-c, basis[i], w);
+                coefficients[i] += c;
+            }
+        }
+        return VectorKernels.Norm(w);
+    }
+}

@@ -1,0 +1,260 @@
+using SparsityBounds.Numerics;
+using SparsityBounds.Numerics.Kernels;
+using SparsityBounds.Operators;
+
+namespace SparsityBounds.Spectral;
+
+/// <summary>
+/// The symmetric Lanczos process: from a start vector v₀ it builds an orthonormal basis V_m of the Krylov space
+/// span{v₀, Av₀, …, A^{m−1}v₀} and the tridiagonal T_m = V_mᵀ A V_m with A V_m = V_m T_m + β_{m−1} v_m e_mᵀ.
+/// Consumers (stochastic Lanczos quadrature, Ritz estimates, your own code) read α, β and optionally the basis.
+/// </summary>
+/// <remarks>
+/// <para>Recurrence (Lanczos 1950; Golub &amp; Van Loan §10.1): w = A v_j, α_j = v_jᵀw,
+/// r_j = w − α_j v_j − β_{j−1} v_{j−1} (one fused pass that also returns ‖r_j‖²), optionally reorthogonalised
+/// against every stored vector, then β_j = ‖r_j‖ and v_{j+1} = r_j / β_j. T_m has diagonal α₀..α_{m−1} and
+/// off-diagonal β₀..β_{m−2}; β_{m−1} is the residual norm that measures how far span V_m is from invariant.</para>
+/// <para>When β_j ≤ <see cref="LanczosOptions.InvariantSubspaceTolerance"/>·‖A‖ₑₛₜ the process stops with
+/// <see cref="FoundInvariantSubspace"/> set: the Krylov space is invariant and e₁ᵀf(T)e₁ = v₀ᵀf(A)v₀ exactly.</para>
+/// <para>Memory: without a stored basis, three vectors of length D, allocated once; no O(D) allocation per
+/// step. With a stored basis (full reorthogonalisation or <see cref="LanczosOptions.KeepBasis"/>), each basis
+/// vector is allocated when the process first reaches it and reused after <see cref="Restart"/>.</para>
+/// <para>Thread safety: an instance is not thread-safe; it applies the operator from the calling thread only.</para>
+/// <para>Example:
+/// <code>
+/// var lanczos = new LanczosProcess(hessian, startVector, new LanczosOptions { Steps = 80 });
+/// lanczos.Run();
+/// var nodes = new double[lanczos.Steps]; var weights = new double[lanczos.Steps];
+/// lanczos.GaussQuadrature(nodes, weights);   // v₀ᵀ f(A) v₀ ≈ Σ_j weights[j] f(nodes[j])
+/// </code></para>
+/// </remarks>
+public sealed class LanczosProcess
+{
+    private readonly ISymmetricOperator _operator;
+    private readonly int _dimension;
+    private readonly int _maxSteps;
+    private readonly bool _storeBasis;
+    private readonly bool _fullReorthogonalization;
+    private readonly double _invariantTolerance;
+    private readonly double[] _alpha;
+    private readonly double[] _beta;
+    private readonly double[] _coefficients;
+    // Basis mode: _basis[j] = v_j, allocated on first use. Recurrence mode: _previous, _current, _work rotate.
+    private readonly double[]?[] _basis;
+    private double[] _previous;
+    private double[] _current;
+    private double[] _work;
+    private int _steps;
+    private bool _invariant;
+    private int _applications;
+    private double _normEstimate;
+
+    /// <summary>Prepares a process on <paramref name="op"/> from <paramref name="start"/> (normalised internally); no product is computed yet.</summary>
+    /// <param name="op">The symmetric operator A.</param>
+    /// <param name="start">Start vector of length D: finite and non-zero.</param>
+    /// <param name="options">Steps, orthogonalisation and basis storage; <see cref="LanczosOptions.Default"/> when null.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="op"/> is null.</exception>
+    /// <exception cref="ArgumentException">Bad start vector, or an option out of range (Steps &lt; 1, tolerance negative or not finite).</exception>
+    public LanczosProcess(ISymmetricOperator op, ReadOnlySpan<double> start, LanczosOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(op);
+        options ??= LanczosOptions.Default;
+        if (options.Steps < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), options.Steps, $"options.Steps must be >= 1; got {options.Steps}.");
+        if (!double.IsFinite(options.InvariantSubspaceTolerance) || options.InvariantSubspaceTolerance < 0)
+            throw new ArgumentOutOfRangeException(nameof(options), options.InvariantSubspaceTolerance,
+                $"options.InvariantSubspaceTolerance must be finite and >= 0; got {Preconditions.Format(options.InvariantSubspaceTolerance)}.");
+        if (!Enum.IsDefined(options.Reorthogonalization))
+            throw new ArgumentOutOfRangeException(nameof(options), options.Reorthogonalization, $"options.Reorthogonalization {options.Reorthogonalization} is not defined.");
+        int dimension = op.Dimension;
+        if (dimension < 1) throw new ArgumentException($"op has dimension {dimension}; it must be >= 1.", nameof(op));
+        CheckStart(start, dimension);
+
+        _operator = op;
+        _dimension = dimension;
+        _maxSteps = Math.Min(options.Steps, dimension);
+        _fullReorthogonalization = options.Reorthogonalization == Reorthogonalization.Full;
+        _storeBasis = _fullReorthogonalization || options.KeepBasis;
+        _invariantTolerance = options.InvariantSubspaceTolerance;
+        _alpha = new double[_maxSteps];
+        _beta = new double[_maxSteps];
+        _coefficients = _fullReorthogonalization ? new double[_maxSteps] : [];
+        _work = new double[dimension];
+        if (_storeBasis)
+        {
+            _basis = new double[]?[_maxSteps];
+            _previous = _current = [];
+        }
+        else
+        {
+            _basis = [];
+            _previous = new double[dimension];
+            _current = new double[dimension];
+        }
+        Initialize(start);
+    }
+
+    /// <summary>The operator dimension D.</summary>
+    public int Dimension => _dimension;
+
+    /// <summary>Largest number of steps this process can take: min(<see cref="LanczosOptions.Steps"/>, D).</summary>
+    public int MaximumSteps => _maxSteps;
+
+    /// <summary>Steps taken so far, m (the size of T_m).</summary>
+    public int Steps => _steps;
+
+    /// <summary>True when a step found an invariant subspace (β ≈ 0) and the process stopped early.</summary>
+    public bool FoundInvariantSubspace => _invariant;
+
+    /// <summary>True when no further step is possible: <see cref="MaximumSteps"/> reached or an invariant subspace found.</summary>
+    public bool IsComplete => _invariant || _steps >= _maxSteps;
+
+    /// <summary>Operator applications since construction (across restarts): one per step.</summary>
+    public int OperatorApplications => _applications;
+
+    /// <summary>Running lower bound on ‖A‖₂: max over steps of ‖T e_j‖ = √(β_{j−1}² + α_j² + β_j²).</summary>
+    public double NormEstimate => _normEstimate;
+
+    /// <summary>True when the basis vectors are stored (full reorthogonalisation or <see cref="LanczosOptions.KeepBasis"/>).</summary>
+    public bool HasBasis => _storeBasis;
+
+    /// <summary>Diagonal of T_m: α₀..α_{m−1}.</summary>
+    public ReadOnlySpan<double> Alpha => _alpha.AsSpan(0, _steps);
+
+    /// <summary>
+    /// β₀..β_{m−1}: β_j = ‖r_j‖ couples v_j and v_{j+1}. The first m − 1 are the off-diagonal of T_m; the last is
+    /// the residual norm of the factorisation (Ritz residual of θ_i is β_{m−1}·|s_i[m−1]|).
+    /// </summary>
+    public ReadOnlySpan<double> Beta => _beta.AsSpan(0, _steps);
+
+    /// <summary>Lanczos vector v_<paramref name="index"/> (0 ≤ index &lt; <see cref="Steps"/>); requires a stored basis.</summary>
+    /// <exception cref="InvalidOperationException">The basis is not stored.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is outside [0, Steps).</exception>
+    public ReadOnlySpan<double> BasisVector(int index)
+    {
+        if (!_storeBasis) throw new InvalidOperationException("The basis is not stored: use Reorthogonalization.Full or KeepBasis = true.");
+        if ((uint)index >= (uint)_steps)
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"index must lie in [0, {_steps}); got {index}.");
+        return _basis[index];
+    }
+
+    /// <summary>Starts again from a new start vector, reusing every buffer. <see cref="OperatorApplications"/> keeps counting.</summary>
+    /// <exception cref="ArgumentException"><paramref name="start"/> has the wrong length, a non-finite entry, or is zero.</exception>
+    public void Restart(ReadOnlySpan<double> start)
+    {
+        CheckStart(start, _dimension);
+        Initialize(start);
+    }
+
+    /// <summary>Takes one Lanczos step (one operator application).</summary>
+    /// <returns>False, without doing anything, when the process is already complete.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="InvalidOperationException">The operator returned a non-finite value.</exception>
+    public bool Step(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (IsComplete) return false;
+        int j = _steps;
+        double[] v = _storeBasis ? _basis[j]! : _current;
+        double[] vPrevious = j == 0 ? v : (_storeBasis ? _basis[j - 1]! : _previous);
+        double betaPrevious = j == 0 ? 0.0 : _beta[j - 1];
+        double[] w = _work;
+
+        _operator.Apply(v, w);
+        _applications++;
+        double alpha = VectorKernels.Dot(v, w);
+        double residualSquared = VectorKernels.LanczosResidual(w, v, vPrevious, alpha, betaPrevious, w);
+        double beta;
+        if (_fullReorthogonalization)
+        {
+            Span<double> c = _coefficients.AsSpan(0, j + 1);
+            c.Clear();
+            beta = GramSchmidt.OrthogonalizeTwice(_basis!, j + 1, w, c);
+            alpha += c[j]; // the projection left on v_j is a correction to α_j
+        }
+        else
+        {
+            beta = Math.Sqrt(residualSquared);
+        }
+        if (!double.IsFinite(alpha) || !double.IsFinite(beta))
+            throw new InvalidOperationException($"The operator produced a non-finite value at Lanczos step {j} (alpha = {Preconditions.Format(alpha)}, beta = {Preconditions.Format(beta)}).");
+
+        _alpha[j] = alpha;
+        _beta[j] = beta;
+        _steps = j + 1;
+        _normEstimate = Math.Max(_normEstimate, Math.Sqrt(betaPrevious * betaPrevious + alpha * alpha + beta * beta));
+        if (beta <= _invariantTolerance * _normEstimate)
+        {
+            _invariant = true;
+            return true;
+        }
+        if (_steps >= _maxSteps) return true; // nothing will use v_m
+
+        double inverse = 1.0 / beta;
+        if (_storeBasis)
+        {
+            double[] next = _basis[_steps] ??= new double[_dimension];
+            VectorKernels.Scale(inverse, w, next);
+        }
+        else
+        {
+            VectorKernels.Scale(inverse, w, w);
+            // Rotate buffers: previous ← current, current ← next, work ← old previous.
+            (_previous, _current, _work) = (_current, w, _previous);
+        }
+        return true;
+    }
+
+    /// <summary>Steps until <see cref="IsComplete"/>.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (checked before every step).</exception>
+    public void Run(CancellationToken cancellationToken = default)
+    {
+        while (Step(cancellationToken)) { }
+    }
+
+    /// <summary>
+    /// Gauss quadrature of the spectral measure of v₀ from T_m (Golub–Welsch): nodes θ_j (eigenvalues of T_m,
+    /// ascending) and weights τ_j = s_j[0]² (squared first components of its unit eigenvectors, summing to 1), so
+    /// v₀ᵀ f(A) v₀ ≈ Σ_j τ_j f(θ_j), exact for polynomials of degree ≤ 2m − 1 (Golub &amp; Meurant 2010, ch. 6).
+    /// </summary>
+    /// <param name="nodes">Destination of length <see cref="Steps"/>.</param>
+    /// <param name="weights">Destination of length <see cref="Steps"/>.</param>
+    /// <exception cref="InvalidOperationException">No step has been taken.</exception>
+    public void GaussQuadrature(Span<double> nodes, Span<double> weights)
+    {
+        if (_steps == 0) throw new InvalidOperationException("Take at least one step before asking for the quadrature.");
+        if (nodes.Length != _steps) throw new ArgumentException($"nodes has length {nodes.Length}; expected {_steps} (Steps).", nameof(nodes));
+        if (weights.Length != _steps) throw new ArgumentException($"weights has length {weights.Length}; expected {_steps} (Steps).", nameof(weights));
+        SymmetricTridiagonalEigen.GaussQuadrature(Alpha, Beta, nodes, weights);
+    }
+
+    /// <summary>Eigenvalues of T_m (the Ritz values), ascending.</summary>
+    /// <param name="destination">Destination of length <see cref="Steps"/>.</param>
+    public void RitzValues(Span<double> destination)
+    {
+        if (_steps == 0) throw new InvalidOperationException("Take at least one step before asking for Ritz values.");
+        if (destination.Length != _steps)
+            throw new ArgumentException($"destination has length {destination.Length}; expected {_steps} (Steps).", nameof(destination));
+        SymmetricTridiagonalEigen.Eigenvalues(Alpha, Beta, destination);
+    }
+
+    private void Initialize(ReadOnlySpan<double> start)
+    {
+        double norm = VectorKernels.Norm(start);
+        double[] v0 = _storeBasis ? (_basis[0] ??= new double[_dimension]) : _current;
+        VectorKernels.Scale(1.0 / norm, start, v0);
+        _steps = 0;
+        _invariant = false;
+        _normEstimate = 0.0;
+    }
+
+    private static void CheckStart(ReadOnlySpan<double> start, int dimension)
+    {
+        if (start.Length != dimension)
+            throw new ArgumentException($"start has length {start.Length}; the operator has dimension {dimension}.", nameof(start));
+        Preconditions.CheckAllFinite(start, nameof(start));
+        double norm = VectorKernels.Norm(start);
+        if (!(norm > 0) || !double.IsFinite(norm))
+            throw new ArgumentException($"start must be a non-zero vector with a finite norm; its norm is {Preconditions.Format(norm)}.", nameof(start));
+    }
+}

@@ -1,0 +1,43 @@
+using SparsityBounds.Numerics.Kernels;
+
+namespace SparsityBounds.Tests.Numerics.Kernels;
+
+[TestFixture]
+public sealed class KrylovKernelsTests
+{
+    private static double[] Vector(int length, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, length).Select(_ => 2 * random.NextDouble() - 1).ToArray();
+    }
+
+    [Test]
+    public void Rotate_MatchesReference([Range(0, 37)] int length)
+    {
+        double c = Math.Cos(0.7), s = Math.Sin(0.7);
+        double[] x = Vector(length, 1), y = Vector(length, 2);
+        double[] xr = (double[])x.Clone(), yr = (double[])y.Clone();
+        KrylovKernels.Rotate(c, s, x, y);
+        KrylovKernels.Reference.Rotate(c, s, xr, yr);
+        Assert.That(x, Is.EqualTo(xr).Within(1e-15));
+        Assert.That(y, Is.EqualTo(yr).Within(1e-15));
+    }
+
+    [Test]
+    public void SubtractCombination4_MatchesReference([Range(0, 37)] int length)
+    {
+        double[] coefficients = [0.3, -1.2, 2.5, 0.01];
+        double[] w = Vector(length, 3), wr = (double[])w.Clone();
+        double[][] b = [Vector(length, 4), Vector(length, 5), Vector(length, 6), Vector(length, 7)];
+        KrylovKernels.SubtractCombination4(b[0], b[1], b[2], b[3], coefficients, w);
+        KrylovKernels.Reference.SubtractCombination4(b[0], b[1], b[2], b[3], coefficients, wr);
+        Assert.That(w, Is.EqualTo(wr).Within(1e-14));
+    }
+
+    [Test]
+    public void Kernels_RejectLengthMismatch()
+    {
+        Assert.That(() => KrylovKernels.Rotate(1, 0, new double[3], new double[4]), Throws.ArgumentException);
+        Assert.That(() => KrylovKernels.SubtractCombination4(new double[3], new double[3], new double[3], new double[2], new double[4], new double[3]), Throws.ArgumentException);
+    }
+}
