@@ -65,7 +65,7 @@ internal sealed class MlpEvaluator : IChunkJob
 
     public void RunChunk(int chunk)
     {
-        ChunkBuffers ws = _chunks[chunk] ??= new ChunkBuffers(_net, _mode != Mode.Value);
+        ChunkBuffers ws = _chunks[chunk] ??= new ChunkBuffers(_net, _mode == Mode.Gradient);
         if (_mode == Mode.Gradient) ws.EnsureGradient(_net);
         int[] sizes = _net.Sizes;
         int layers = _net.LayerCount;

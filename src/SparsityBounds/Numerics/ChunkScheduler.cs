@@ -27,7 +27,9 @@ internal static class ChunkScheduler
 {
     private static readonly object StartLock = new();
     private static readonly SemaphoreSlim Wake = new(0);
-    private static readonly ManualResetEventSlim Done = new(false);
+    // A semaphore rather than a ManualResetEventSlim: its lock object exists from construction, so even the first
+    // blocking wait allocates nothing.
+    private static readonly SemaphoreSlim Done = new(0);
     private static int s_workerCount = -1;
     private static int s_busy;
     private static IChunkJob? s_job;
@@ -58,7 +60,6 @@ internal static class ChunkScheduler
             s_nextChunk = -1;
             s_error = null;
             s_pendingWorkers = helpers;
-            Done.Reset();
             if (helpers > 0) Wake.Release(helpers);
             Work();
             if (helpers > 0) Done.Wait();
@@ -113,7 +114,7 @@ internal static class ChunkScheduler
         {
             Wake.Wait();
             Work();
-            if (Interlocked.Decrement(ref s_pendingWorkers) == 0) Done.Set();
+            if (Interlocked.Decrement(ref s_pendingWorkers) == 0) Done.Release();
         }
     }
 }

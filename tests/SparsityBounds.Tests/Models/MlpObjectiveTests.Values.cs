@@ -39,6 +39,20 @@ public partial class MlpObjectiveTests
         var c = new ModelCase(activation, Loss.MeanSquaredError, hiddenLayers: 1, regression: false, seed: 3);
         double expected = NaiveMlp.Value(c, c.Parameters);
         Assert.That(c.Objective().Value(c.Parameters), Is.EqualTo(expected).Within(1e-12 * expected));
+
+        // Gradient and curvature products equal those of the regression problem with explicit one-hot targets.
+        var oneHot = new double[c.Count, c.Sizes[^1]];
+        for (int i = 0; i < c.Count; i++) oneHot[i, c.Label(i)] = 1.0;
+        var explicitTargets = new MlpObjective(c.Model, new Dataset(c.Features, oneHot), Loss.MeanSquaredError);
+        var g1 = new double[c.Dimension];
+        var g2 = new double[c.Dimension];
+        c.Objective().Gradient(c.Parameters, g1);
+        explicitTargets.Gradient(c.Parameters, g2);
+        Assert.That(g1, Is.EqualTo(g2));
+        double[] v = ModelCase.RandomVector(c.Dimension, 4);
+        c.Objective().Hessian(c.Parameters).Apply(v, g1);
+        explicitTargets.Hessian(c.Parameters).Apply(v, g2);
+        Assert.That(g1, Is.EqualTo(g2));
     }
 
     [Test]

@@ -122,35 +122,40 @@ internal static class MatrixKernels
                 ScalarColumns(1, 0, n, k, ref Unsafe.Add(ref a, i * ars), ars, aps, ref b, bps, ref Unsafe.Add(ref c, i * ldc), ldc, accumulate);
             return;
         }
-        int i0 = 0;
-        for (; i0 <= m - TileRows; i0 += TileRows)
+        // Column tiles outer, row tiles inner: the B micro-panel (depth × 8) stays in L1 while A streams. A strided
+        // panel is first packed contiguously: power-of-two row strides would map its rows to a few L1 sets.
+        int fullRows = m - m % TileRows;
+        bool pack = bps != TileColumns && m > TileRows;
+        Span<double> panel = pack ? stackalloc double[DepthBlock * TileColumns] : Span<double>.Empty;
+        ref double packed = ref MemoryMarshal.GetReference(panel);
+        nint panelStride = pack ? TileColumns : bps;
+        int j = 0;
+        for (; j <= n - TileColumns; j += TileColumns)
         {
-            ref double ai = ref Unsafe.Add(ref a, i0 * ars);
-            ref double ci = ref Unsafe.Add(ref c, i0 * ldc);
-            int j = 0;
-            for (; j <= n - TileColumns; j += TileColumns)
-                Tile4x8(k, ref ai, ars, aps, ref Unsafe.Add(ref b, j), bps, ref Unsafe.Add(ref ci, j), ldc, accumulate);
-            if (j <= n - 4)
+            scoped ref double bj = ref Unsafe.Add(ref b, j);
+            if (pack)
             {
-                Tile4x4(k, ref ai, ars, aps, ref Unsafe.Add(ref b, j), bps, ref Unsafe.Add(ref ci, j), ldc, accumulate);
-                j += 4;
+                for (int p = 0; p < k; p++)
+                    Vector256.LoadUnsafe(ref Unsafe.Add(ref bj, p * bps)).StoreUnsafe(ref Unsafe.Add(ref packed, p * TileColumns));
+                for (int p = 0; p < k; p++)
+                    Vector256.LoadUnsafe(ref Unsafe.Add(ref bj, p * bps + 4)).StoreUnsafe(ref Unsafe.Add(ref packed, p * TileColumns + 4));
+                bj = ref packed;
             }
-            if (j < n) ScalarColumns(TileRows, j, n, k, ref ai, ars, aps, ref b, bps, ref ci, ldc, accumulate);
+            for (int i0 = 0; i0 < fullRows; i0 += TileRows)
+                Tile4x8(k, ref Unsafe.Add(ref a, i0 * ars), ars, aps, ref bj, panelStride, ref Unsafe.Add(ref c, i0 * ldc + j), ldc, accumulate);
+            for (int i0 = fullRows; i0 < m; i0++)
+                Tile1x8(k, ref Unsafe.Add(ref a, i0 * ars), aps, ref bj, panelStride, ref Unsafe.Add(ref c, i0 * ldc + j), accumulate);
         }
-        for (; i0 < m; i0++)
+        if (j <= n - 4)
         {
-            ref double ai = ref Unsafe.Add(ref a, i0 * ars);
-            ref double ci = ref Unsafe.Add(ref c, i0 * ldc);
-            int j = 0;
-            for (; j <= n - TileColumns; j += TileColumns)
-                Tile1x8(k, ref ai, aps, ref Unsafe.Add(ref b, j), bps, ref Unsafe.Add(ref ci, j), accumulate);
-            if (j <= n - 4)
-            {
-                Tile1x4(k, ref ai, aps, ref Unsafe.Add(ref b, j), bps, ref Unsafe.Add(ref ci, j), accumulate);
-                j += 4;
-            }
-            if (j < n) ScalarColumns(1, j, n, k, ref ai, ars, aps, ref b, bps, ref ci, ldc, accumulate);
+            ref double bj = ref Unsafe.Add(ref b, j);
+            for (int i0 = 0; i0 < fullRows; i0 += TileRows)
+                Tile4x4(k, ref Unsafe.Add(ref a, i0 * ars), ars, aps, ref bj, bps, ref Unsafe.Add(ref c, i0 * ldc + j), ldc, accumulate);
+            for (int i0 = fullRows; i0 < m; i0++)
+                Tile1x4(k, ref Unsafe.Add(ref a, i0 * ars), aps, ref bj, bps, ref Unsafe.Add(ref c, i0 * ldc + j), accumulate);
+            j += 4;
         }
+        if (j < n) ScalarColumns(m, j, n, k, ref a, ars, aps, ref b, bps, ref c, ldc, accumulate);
     }
 
     private static void ScalarColumns(int rows, int j0, int n, int k, ref double a, nint ars, nint aps,
