@@ -25,6 +25,15 @@ public sealed class MagnitudeProfile
     /// <param name="prunable">Which weights may be pruned (length D); empty (default) means all.</param>
     /// <exception cref="ArgumentException">Empty or non-finite weights, a mask of the wrong length, or no prunable weight.</exception>
     public MagnitudeProfile(ReadOnlySpan<double> weights, ReadOnlySpan<bool> prunable = default)
+        : this(weights, prunable, weights)
+    {
+    }
+
+    /// <summary>
+    /// Keep order from |<paramref name="weights"/>|, distances from <paramref name="distanceWeights"/>: R(k) = ‖d_F‖ for the
+    /// coordinates F pruned in magnitude order (the first-order model measures the distance to a shifted centre d = w* − s).
+    /// </summary>
+    internal MagnitudeProfile(ReadOnlySpan<double> weights, ReadOnlySpan<bool> prunable, ReadOnlySpan<double> distanceWeights)
     {
         Preconditions.CheckNotEmpty(weights.Length, nameof(weights));
         Preconditions.CheckAllFinite(weights, nameof(weights));
@@ -43,10 +52,12 @@ public sealed class MagnitudeProfile
             int byMagnitude = Math.Abs(w[b]).CompareTo(Math.Abs(w[a]));
             return byMagnitude != 0 ? byMagnitude : a.CompareTo(b);
         });
+        Preconditions.CheckLength(distanceWeights.Length, weights.Length, nameof(distanceWeights), "one entry per weight");
+        Preconditions.CheckAllFinite(distanceWeights, nameof(distanceWeights));
         _tailSquares = new double[count + 1];
         for (int k = count - 1; k >= 0; k--)
         {
-            double v = _weights[_keepOrder[k]];
+            double v = distanceWeights[_keepOrder[k]];
             _tailSquares[k] = _tailSquares[k + 1] + v * v;
         }
     }

@@ -28,7 +28,7 @@ public static partial class PhaseTransition
         Preconditions.CheckLength(weights.Length, spectrum.Dimension, nameof(weights), "the spectrum's dimension");
         Preconditions.CheckFinitePositive(epsilon);
         options.Validate(weights.Length);
-        var profile = new MagnitudeProfile(weights, options.Prunable);
+        var profile = CreateProfile(weights, options, ref epsilon);
         return Solve(profile, spectrum, epsilon, options, spectrum, 0, watch);
     }
 
@@ -57,7 +57,7 @@ public static partial class PhaseTransition
         Preconditions.CheckLength(weights.Length, hessian.Dimension, nameof(weights), "the Hessian's dimension");
         Preconditions.CheckFinitePositive(epsilon);
         options.Validate(weights.Length);
-        var profile = new MagnitudeProfile(weights, options.Prunable);
+        var profile = CreateProfile(weights, options, ref epsilon);
         var slq = options.Spectrum ?? PhaseTransitionOptions.DefaultSpectrum;
 
         progress?.Report(0.0);

@@ -39,8 +39,18 @@ public static partial class PhaseTransition
         Preconditions.CheckAllFinite(eigenvalues, nameof(eigenvalues));
         Preconditions.CheckFinitePositive(epsilon);
         options.Validate(weights.Length);
-        var profile = new MagnitudeProfile(weights, options.Prunable);
+        var profile = CreateProfile(weights, options, ref epsilon);
         return Solve(profile, SpectralQuadrature.FromEigenvalues(eigenvalues), epsilon, options with { ZeroEigenvalueFraction = 0 }, null, 0, watch);
+    }
+
+    /// <summary>The magnitude profile (shifted distances and enlarged ε under a first-order correction).</summary>
+    private static MagnitudeProfile CreateProfile(ReadOnlySpan<double> weights, PhaseTransitionOptions options, ref double epsilon)
+    {
+        if (options.FirstOrder is null) return new MagnitudeProfile(weights, options.Prunable);
+        var centre = new double[weights.Length];
+        for (int i = 0; i < centre.Length; i++) centre[i] = weights[i] - options.FirstOrder.CentreShift[i];
+        epsilon += options.FirstOrder.EpsilonIncrease;
+        return new MagnitudeProfile(weights, options.Prunable, centre);
     }
 
     /// <summary>

@@ -60,7 +60,7 @@ public sealed class PhaseTransitionEstimate
     /// <summary>D_p: the number of prunable weights.</summary>
     public int PrunableCount { get; internal init; }
 
-    /// <summary>The tolerance ε used.</summary>
+    /// <summary>The tolerance used: ε, or ε + ½gᵀs under a <see cref="PhaseTransitionOptions.FirstOrder"/> correction.</summary>
     public double Epsilon { get; internal init; }
 
     /// <summary>The options used (defaults filled in).</summary>

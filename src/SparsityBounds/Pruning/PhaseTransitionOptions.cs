@@ -66,6 +66,13 @@ public sealed record PhaseTransitionOptions
     /// </summary>
     public double ZeroEigenvalueFraction { get; init; }
 
+    /// <summary>
+    /// First-order correction (null: the paper's pure second-order model): the sublevel-set centre moves to w* − s and ε grows
+    /// to ε + ½gᵀs; R(ρ) is then the distance from the shifted centre to the kept coordinates, ‖(w* − s)_F‖, with F still
+    /// chosen by |w*|. See <see cref="FirstOrderShift"/>.
+    /// </summary>
+    public FirstOrderShift? FirstOrder { get; init; }
+
     /// <summary>Number of standard errors of the SLQ estimate added to the band (the API's 2·SE). Default 2.</summary>
     public double StandardErrors { get; init; } = 2.0;
 
@@ -85,6 +92,12 @@ public sealed record PhaseTransitionOptions
         Preconditions.CheckOpenUnitInterval(Eta, nameof(Eta));
         Preconditions.CheckFraction(ZeroEigenvalueFraction, nameof(ZeroEigenvalueFraction));
         Preconditions.CheckFiniteNonNegative(StandardErrors, nameof(StandardErrors));
+        if (FirstOrder is not null)
+        {
+            Preconditions.CheckLength(FirstOrder.CentreShift.Length, dimension, nameof(FirstOrder), "one shift per weight");
+            Preconditions.CheckAllFinite(FirstOrder.CentreShift, nameof(FirstOrder));
+            Preconditions.CheckFiniteNonNegative(FirstOrder.EpsilonIncrease, nameof(FirstOrder));
+        }
         if (CurvePoints < 101)
             throw new ArgumentOutOfRangeException(nameof(CurvePoints), CurvePoints, "CurvePoints must be at least 101.");
     }

@@ -205,6 +205,20 @@ public sealed class PruningReport
         AddSpectral("Tangent", "tangent-cone width W_t = Σ min(1, 2ε/(|λ|R²))", NegativeCurvature.Absolute, WidthApproximation.Tangent, PruningTarget.QuadraticModel);
         AddSpectral("TangentClip", "tangent-cone width with negative curvature clipped to 0", NegativeCurvature.Clip, WidthApproximation.Tangent, PruningTarget.Reoptimized);
 
+        if (exact is not null)
+        {
+            // First-order correction: centre w* − C⁺g, ε + ½gᵀC⁺g (docs/validation.md measures whether it helps).
+            var absShift = FirstOrderShift.FromEigendecomposition(exact, gradient, NegativeCurvature.Absolute);
+            var clipShift = FirstOrderShift.FromEigendecomposition(exact, gradient, NegativeCurvature.Clip);
+            var paper1 = PhaseTransition.Estimate(w, exact.Eigenvalues, epsilon, phaseOptions with { FirstOrder = absShift });
+            var tangent1 = PhaseTransition.Estimate(w, exact.Eigenvalues, epsilon,
+                phaseOptions with { FirstOrder = clipShift, NegativeCurvature = NegativeCurvature.Clip, Width = WidthApproximation.Tangent });
+            predictions.Add(new PredictedLimit("PaperFirstOrder", "the paper's W with the first-order shift of the sublevel set (|H|⁺g)",
+                paper1.KeptFraction, paper1.KeptFractionLower, paper1.KeptFractionUpper, PruningTarget.QuadraticModel));
+            predictions.Add(new PredictedLimit("TangentClipFirstOrder", "tangent width, clipped curvature, with the first-order shift (H₊⁺g)",
+                tangent1.KeptFraction, tangent1.KeptFractionLower, tangent1.KeptFractionUpper, PruningTarget.Reoptimized));
+        }
+
         if (exact is not null && options.MonteCarloSamples > 0)
         {
             progress?.Report("true statistical dimension (Monte Carlo)");

@@ -26,7 +26,7 @@ public class PruningReportTests
         Assert.That(report.Dimension, Is.EqualTo(mlp.ParameterCount));
         Assert.That(report.PrunableCount, Is.EqualTo(mlp.WeightMask().Count(b => b)));
         Assert.That(report.ExactEigenvalues, Is.Not.Null, "D = 610 is below the exact-spectrum limit");
-        Assert.That(report.Predictions.Select(p => p.Name), Is.EqualTo(new[] { "Paper", "PaperClip", "Tangent", "TangentClip", "TrueStatisticalDimension", "OneShotTaylor", "OneShotQuadratic" }));
+        Assert.That(report.Predictions.Select(p => p.Name), Is.EqualTo(new[] { "Paper", "PaperClip", "Tangent", "TangentClip", "PaperFirstOrder", "TangentClipFirstOrder", "TrueStatisticalDimension", "OneShotTaylor", "OneShotQuadratic" }));
         Assert.That(report.Predictions.Select(p => p.KeptFraction), Is.All.InRange(0.0, 1.0));
 
         // Each entry equals the tool it summarises.
