@@ -56,6 +56,13 @@ public sealed record PruningReportOptions
     /// <summary>AKF failure probability of the paper-formula bands. Default 0.05.</summary>
     public double Eta { get; init; } = 0.05;
 
+    /// <summary>
+    /// Eigenvalues below this fraction of max|λ| are treated as flat when shifting the sublevel set by the gradient
+    /// (<see cref="FirstOrderShift.FromEigendecomposition"/>). Default 1e-3: chosen on the digits validation models, where
+    /// 1e-10 and 1e-6 let tiny curvatures blow the shift up (docs/validation.md has the sensitivity table and a held-out check).
+    /// </summary>
+    public double FirstOrderRelativeCutoff { get; init; } = 1e-3;
+
     /// <summary>Seed of the spectrum probes and Monte Carlo samples. Default 0.</summary>
     public int Seed { get; init; }
 
@@ -169,6 +176,7 @@ public sealed class PruningReport
         Preconditions.CheckFinitePositive(epsilon);
         Preconditions.CheckNonNegative(options.ExactSpectrumMaxDimension, nameof(options.ExactSpectrumMaxDimension));
         Preconditions.CheckNonNegative(options.MonteCarloSamples, nameof(options.MonteCarloSamples));
+        Preconditions.CheckFinitePositive(options.FirstOrderRelativeCutoff, nameof(options.FirstOrderRelativeCutoff));
         var phaseOptions = new PhaseTransitionOptions { Prunable = options.Prunable, Eta = options.Eta };
         phaseOptions.Validate(weights.Length);
 
@@ -208,8 +216,8 @@ public sealed class PruningReport
         if (exact is not null)
         {
             // First-order correction: centre w* − C⁺g, ε + ½gᵀC⁺g (docs/validation.md measures whether it helps).
-            var absShift = FirstOrderShift.FromEigendecomposition(exact, gradient, NegativeCurvature.Absolute);
-            var clipShift = FirstOrderShift.FromEigendecomposition(exact, gradient, NegativeCurvature.Clip);
+            var absShift = FirstOrderShift.FromEigendecomposition(exact, gradient, NegativeCurvature.Absolute, options.FirstOrderRelativeCutoff);
+            var clipShift = FirstOrderShift.FromEigendecomposition(exact, gradient, NegativeCurvature.Clip, options.FirstOrderRelativeCutoff);
             var paper1 = PhaseTransition.Estimate(w, exact.Eigenvalues, epsilon, phaseOptions with { FirstOrder = absShift });
             var tangent1 = PhaseTransition.Estimate(w, exact.Eigenvalues, epsilon,
                 phaseOptions with { FirstOrder = clipShift, NegativeCurvature = NegativeCurvature.Clip, Width = WidthApproximation.Tangent });
