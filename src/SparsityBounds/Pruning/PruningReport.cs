@@ -44,6 +44,12 @@ public sealed record PruningReportOptions
     /// </summary>
     public int ExactSpectrumMaxDimension { get; init; } = 3000;
 
+    /// <summary>A spectrum computed earlier for the same Hessian (reused for every ε: no new products); null computes one.</summary>
+    public SpectralQuadrature? PrecomputedSpectrum { get; init; }
+
+    /// <summary>An eigendecomposition (with eigenvectors) computed earlier for the same Hessian; null computes one when D allows.</summary>
+    public SymmetricEigendecomposition? PrecomputedEigendecomposition { get; init; }
+
     /// <summary>Gaussian samples per statistical-dimension estimate of the true sublevel-set cone (0 disables). Default 100.</summary>
     public int MonteCarloSamples { get; init; } = 100;
 
@@ -187,12 +193,20 @@ public sealed class PruningReport
         double baseLoss = objective(w, gradient);
         if (!double.IsFinite(baseLoss)) throw new ArgumentException($"objective is {Preconditions.Format(baseLoss)} at the weights.", nameof(objective));
 
-        progress?.Report("spectrum (stochastic Lanczos quadrature)");
-        var slq = (options.Spectrum ?? PhaseTransitionOptions.DefaultSpectrum) with { Seed = options.Seed };
-        var spectrum = StochasticLanczosQuadrature.Estimate(counted, slq, cancellationToken);
+        if (options.PrecomputedSpectrum is { } given && given.Dimension != w.Length)
+            throw new ArgumentException($"PrecomputedSpectrum has dimension {given.Dimension}; the weights have {w.Length}.", nameof(options));
+        if (options.PrecomputedEigendecomposition is { } givenExact && (givenExact.Dimension != w.Length || !givenExact.HasEigenvectors))
+            throw new ArgumentException("PrecomputedEigendecomposition must have the weights' dimension and eigenvectors.", nameof(options));
+        var spectrum = options.PrecomputedSpectrum;
+        if (spectrum is null)
+        {
+            progress?.Report("spectrum (stochastic Lanczos quadrature)");
+            var slq = (options.Spectrum ?? PhaseTransitionOptions.DefaultSpectrum) with { Seed = options.Seed };
+            spectrum = StochasticLanczosQuadrature.Estimate(counted, slq, cancellationToken);
+        }
 
-        SymmetricEigendecomposition? exact = null;
-        if (w.Length <= options.ExactSpectrumMaxDimension)
+        SymmetricEigendecomposition? exact = options.PrecomputedEigendecomposition;
+        if (exact is null && w.Length <= options.ExactSpectrumMaxDimension)
         {
             progress?.Report("exact eigendecomposition");
             exact = SymmetricEigendecomposition.Compute(counted, computeVectors: true, cancellationToken);
