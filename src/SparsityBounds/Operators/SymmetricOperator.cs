@@ -60,7 +60,12 @@ public static class SymmetricOperator
 
     /// <summary>The dense matrix of the operator, column by column (D applications). For checks and small D.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="op"/> is null.</exception>
-    public static double[,] ToDenseMatrix(this ISymmetricOperator op)
+    public static double[,] ToDenseMatrix(this ISymmetricOperator op) => ToDenseMatrix(op, CancellationToken.None);
+
+    /// <summary>As <see cref="ToDenseMatrix(ISymmetricOperator)"/>, checking <paramref name="cancellationToken"/> between products.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="op"/> is null.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public static double[,] ToDenseMatrix(this ISymmetricOperator op, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(op);
         int n = op.Dimension;
@@ -69,6 +74,7 @@ public static class SymmetricOperator
         var column = new double[n];
         for (int j = 0; j < n; j++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             e[j] = 1.0;
             op.Apply(e, column);
             e[j] = 0.0;

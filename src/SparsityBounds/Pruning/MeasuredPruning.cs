@@ -102,14 +102,7 @@ public static class MeasuredPruning
         }
 
         var (limit, curve) = Sweep(profile, epsilon, options, Increase);
-        return new MeasuredPruningLimit
-        {
-            KeptFraction = (double)limit / profile.PrunableCount,
-            KeptCount = limit,
-            BaseLoss = baseLoss,
-            Curve = curve,
-            LossEvaluations = evaluations,
-        };
+        return Result(profile, limit, baseLoss, curve, evaluations);
     }
 
     /// <summary>
@@ -153,15 +146,17 @@ public static class MeasuredPruning
         }
 
         var (limit, curve) = Sweep(profile, epsilon, options, Increase);
-        return new MeasuredPruningLimit
-        {
-            KeptFraction = (double)limit / profile.PrunableCount,
-            KeptCount = limit,
-            BaseLoss = baseLoss,
-            Curve = curve,
-            LossEvaluations = evaluations,
-        };
+        return Result(profile, limit, baseLoss, curve, evaluations);
     }
+
+    private static MeasuredPruningLimit Result(MagnitudeProfile profile, int limit, double baseLoss, (double, double)[] curve, int evaluations) => new()
+    {
+        KeptFraction = (double)limit / profile.PrunableCount,
+        KeptCount = limit,
+        BaseLoss = baseLoss,
+        Curve = curve,
+        LossEvaluations = evaluations,
+    };
 
     /// <summary>Grid sweep over ρ, then bisection on k above the largest grid point that violates ε.</summary>
     private static (int Limit, (double, double)[] Curve) Sweep(MagnitudeProfile profile, double epsilon, MeasuredPruningOptions options, Func<int, double> increase)
@@ -179,13 +174,7 @@ public static class MeasuredPruning
             if (value > epsilon) lastViolation = g;
         }
         if (lastViolation < 0) return (0, curve);
-        int lo = counts[lastViolation], hi = counts[lastViolation + 1];
-        if (options.Refine)
-            while (hi - lo > 1)
-            {
-                int mid = lo + (hi - lo) / 2;
-                if (increase(mid) <= epsilon) hi = mid; else lo = mid;
-            }
-        return (hi, curve);
+        int infeasible = counts[lastViolation], feasible = counts[lastViolation + 1];
+        return (options.Refine ? Bisection.SmallestFeasible(infeasible, feasible, k => increase(k) <= epsilon) : feasible, curve);
     }
 }

@@ -22,12 +22,7 @@ public static partial class PhaseTransition
     {
         var watch = Stopwatch.StartNew();
         ArgumentNullException.ThrowIfNull(spectrum);
-        options ??= PhaseTransitionOptions.Default;
-        Preconditions.CheckNotEmpty(weights.Length, nameof(weights));
-        Preconditions.CheckAllFinite(weights, nameof(weights));
-        Preconditions.CheckLength(weights.Length, spectrum.Dimension, nameof(weights), "the spectrum's dimension");
-        Preconditions.CheckFinitePositive(epsilon);
-        options.Validate(weights.Length);
+        options = ValidateInputs(weights, spectrum.Dimension, "the spectrum's dimension", epsilon, options);
         var profile = CreateProfile(weights, options, ref epsilon);
         return Solve(profile, spectrum, epsilon, options, spectrum, 0, watch);
     }
@@ -51,12 +46,7 @@ public static partial class PhaseTransition
     {
         var watch = Stopwatch.StartNew();
         ArgumentNullException.ThrowIfNull(hessian);
-        options ??= PhaseTransitionOptions.Default;
-        Preconditions.CheckNotEmpty(weights.Length, nameof(weights));
-        Preconditions.CheckAllFinite(weights, nameof(weights));
-        Preconditions.CheckLength(weights.Length, hessian.Dimension, nameof(weights), "the Hessian's dimension");
-        Preconditions.CheckFinitePositive(epsilon);
-        options.Validate(weights.Length);
+        options = ValidateInputs(weights, hessian.Dimension, "the Hessian's dimension", epsilon, options);
         var profile = CreateProfile(weights, options, ref epsilon);
         var slq = options.Spectrum ?? PhaseTransitionOptions.DefaultSpectrum;
 
@@ -66,6 +56,19 @@ public static partial class PhaseTransition
         var estimate = Solve(profile, spectrum, epsilon, options, spectrum, counted.Applications, watch);
         progress?.Report(1.0);
         return estimate;
+    }
+
+    /// <summary>The checks every overload runs before any work; returns the options with defaults filled in.</summary>
+    private static PhaseTransitionOptions ValidateInputs(ReadOnlySpan<double> weights, int dimension, string dimensionWhat,
+        double epsilon, PhaseTransitionOptions? options)
+    {
+        options ??= PhaseTransitionOptions.Default;
+        Preconditions.CheckNotEmpty(weights.Length, nameof(weights));
+        Preconditions.CheckAllFinite(weights, nameof(weights));
+        Preconditions.CheckLength(weights.Length, dimension, nameof(weights), dimensionWhat);
+        Preconditions.CheckFinitePositive(epsilon);
+        options.Validate(weights.Length);
+        return options;
     }
 
     /// <summary>Counts applications and reports progress as applications / expected budget (capped below 1 until done).</summary>

@@ -77,18 +77,7 @@ public static partial class PhaseTransition
             return Math.Clamp(1.0 - total / dp, 0.0, 1.0);
         }
 
-        double FixedPoint(double seShift, double shift)
-        {
-            // h(ρ) = ρ − g(ρ) is increasing with h(0) ≤ 0 ≤ h(1).
-            double lo = 0, hi = 1;
-            if (Predicted(0, seShift, shift) <= 0) return 0;
-            for (int it = 0; it < 100 && hi - lo > 1e-13; it++)
-            {
-                double mid = 0.5 * (lo + hi);
-                if (mid - Predicted(mid, seShift, shift) < 0) lo = mid; else hi = mid;
-            }
-            return 0.5 * (lo + hi);
-        }
+        double FixedPoint(double seShift, double shift) => Bisection.FixedPoint(rho => Predicted(rho, seShift, shift));
 
         double rho = FixedPoint(0, 0);
         double lower = FixedPoint(options.StandardErrors, halfWidth);

@@ -155,15 +155,8 @@ public static class SparseIntersection
             return r.Feasible;
         }
 
-        int lo = 0, hi = profile.PrunableCount; // k = D_p keeps everything: q = 0 ≤ ε
-        if (Feasible(0)) hi = 0;
-        else
-            while (hi - lo > 1)
-            {
-                int mid = lo + (hi - lo) / 2;
-                if (Feasible(mid)) hi = mid; else lo = mid;
-            }
-        return new IntersectionLimit((double)hi / profile.PrunableCount, hi, steps, applications);
+        int k = Bisection.SmallestFeasibleCount(profile.PrunableCount, Feasible); // k = D_p keeps everything: q = 0 ≤ ε
+        return new IntersectionLimit((double)k / profile.PrunableCount, k, steps, applications);
     }
 
     /// <summary>
@@ -214,15 +207,8 @@ public static class SparseIntersection
             return q <= epsilon;
         }
 
-        int lo = 0, hi = profile.PrunableCount;
-        if (Feasible(0)) hi = 0;
-        else
-            while (hi - lo > 1)
-            {
-                int mid = lo + (hi - lo) / 2;
-                if (Feasible(mid)) hi = mid; else lo = mid;
-            }
-        return new IntersectionLimit((double)hi / profile.PrunableCount, hi, steps, steps.Count);
+        int k = Bisection.SmallestFeasibleCount(profile.PrunableCount, Feasible);
+        return new IntersectionLimit((double)k / profile.PrunableCount, k, steps, steps.Count);
     }
 
     /// <summary>Buffers for repeated solves on one operator; the mask array is read at every solve.</summary>

@@ -52,18 +52,8 @@ public sealed class SymmetricEigendecomposition
     public static SymmetricEigendecomposition Compute(ISymmetricOperator op, bool computeVectors = true, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(op);
+        var a = op.ToDenseMatrix(cancellationToken);
         int n = op.Dimension;
-        var a = new double[n, n];
-        var e = new double[n];
-        var column = new double[n];
-        for (int j = 0; j < n; j++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            e[j] = 1.0;
-            op.Apply(e, column);
-            e[j] = 0.0;
-            for (int i = 0; i < n; i++) a[i, j] = column[i];
-        }
         // Products are symmetric only to rounding; average so the decomposition sees an exactly symmetric matrix.
         for (int i = 0; i < n; i++)
             for (int j = 0; j < i; j++) a[i, j] = a[j, i] = 0.5 * (a[i, j] + a[j, i]);
