@@ -25,6 +25,7 @@ internal static class SymmetricTridiagonalEigen
     private const double Epsilon = 1.1102230246251565E-16; // 2^-53, unit roundoff
     private const double SafeMinimum = 2.2250738585072014E-308;
     private const int MaxSweepsPerEigenvalue = 60;
+    private const int StallSweeps = 20;
 
     /// <summary>
     /// Diagonalises T = tridiag(offDiagonal, diagonal, offDiagonal) in place.
@@ -49,6 +50,11 @@ internal static class SymmetricTridiagonalEigen
         Preconditions.CheckAllFinite(d, nameof(diagonal));
         Preconditions.CheckAllFinite(e, nameof(offDiagonal));
 
+        // ‖T‖∞ bound for the stall fallback below (EISPACK tql2's tst1).
+        double norm = 0.0;
+        for (int i = 0; i < n; i++)
+            norm = Math.Max(norm, Math.Abs(d[i]) + (i < n - 1 ? Math.Abs(e[i]) : 0.0) + (i > 0 ? Math.Abs(e[i - 1]) : 0.0));
+
         for (int l = 0; l < n; l++)
         {
             int sweeps = 0;
@@ -58,7 +64,13 @@ internal static class SymmetricTridiagonalEigen
                 int m = l;
                 for (; m < n - 1; m++)
                 {
-                    if (Math.Abs(e[m]) <= Epsilon * (Math.Abs(d[m]) + Math.Abs(d[m + 1])) + SafeMinimum)
+                    // Relative test (keeps small eigenvalues accurate relative to their neighbours); once a block has
+                    // stalled, also the norm-based test of EISPACK tql2: rounding in the sweeps is O(ε‖T‖), so a block
+                    // of roundoff-sized entries (the null space of a Hessian with dead units) cannot meet the relative
+                    // test, and deflating at ε‖T‖ is within the backward error of the reduction.
+                    double a = Math.Abs(e[m]);
+                    if (a <= Epsilon * (Math.Abs(d[m]) + Math.Abs(d[m + 1])) + SafeMinimum
+                        || (sweeps >= StallSweeps && a <= Epsilon * norm))
                     {
                         e[m] = 0.0;
                         break;
