@@ -73,11 +73,15 @@ internal static class DemoPipeline
         var objective = new MlpObjective(mlp, data, Loss.SoftmaxCrossEntropy);
         double trainingLoss = objective.Value(theta);
         double accuracy = objective.Accuracy(theta);
-        double std = objective.MinibatchLossStandardDeviation(theta, 128, o.Seed);
+        // The reference code's batch of 128, smaller for small data sets (the deviation needs at least 2 full batches).
+        int batch = Math.Min(128, data.Count / 4);
+        double std = batch >= 2 ? objective.MinibatchLossStandardDeviation(theta, batch, o.Seed) : double.NaN;
         double eps = o.Epsilon ?? std;
-        string epsSource = o.Epsilon is null
-            ? "standard deviation of minibatch (128) losses at w* (the paper's reference code)"
-            : "given on the command line";
+        string epsSource = o.Epsilon is not null
+            ? "given on the command line"
+            : batch == 128
+                ? "standard deviation of minibatch (128) losses at w* (the paper's reference code)"
+                : $"standard deviation of minibatch ({batch}) losses at w* (the reference code uses 128; the data set is small)";
         if (!(eps > 0) || !double.IsFinite(eps))
             throw new ArgumentException(FormattableString.Invariant(
                 $"epsilon must be positive and finite, but the minibatch-loss standard deviation is {eps} (pass --epsilon)."), nameof(o));

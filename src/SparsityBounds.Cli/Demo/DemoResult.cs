@@ -137,10 +137,10 @@ internal sealed record DemoResult
     public double[]? Eigenvalues { get; init; }
     /// <summary>The trained weights w* (written to weights.npy, not to JSON).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public required double[] Weights { get; init; }
+    public double[] Weights { get; init; } = [];
     /// <summary>The prunable mask (weights true, biases false).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public required bool[] Prunable { get; init; }
+    public bool[] Prunable { get; init; } = [];
     /// <summary>Files written (plots, arrays).</summary>
     public List<string> Files { get; init; } = [];
 }

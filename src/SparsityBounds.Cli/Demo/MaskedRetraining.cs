@@ -21,8 +21,8 @@ internal static class MaskedRetraining
     private const int Memory = 10;
 
     /// <summary>Minimises the loss over the kept coordinates starting from <paramref name="start"/> (pruned coordinates must be 0).</summary>
-    /// <returns>The final loss and the gradients spent.</returns>
-    public static (double Loss, int Gradients) Minimize(MlpObjective objective, double[] start, bool[] keep, int maxIterations,
+    /// <returns>The final loss, the gradients spent and the final weights.</returns>
+    public static (double Loss, int Gradients, double[] Weights) Minimize(MlpObjective objective, double[] start, bool[] keep, int maxIterations,
         CancellationToken cancellationToken)
     {
         int d = start.Length;
@@ -114,7 +114,7 @@ internal static class MaskedRetraining
             f = fTrial;
             if (small) break;
         }
-        return (f, gradients);
+        return (f, gradients, w);
     }
 
     /// <summary>
@@ -133,7 +133,7 @@ internal static class MaskedRetraining
         {
             profile.Prune(k, pruned);
             profile.FillKeepMask(k, keep);
-            var (loss, used) = Minimize(objective, pruned, keep, maxIterations, cancellationToken);
+            var (loss, used, _) = Minimize(objective, pruned, keep, maxIterations, cancellationToken);
             gradients += used;
             steps.Add((k, loss - baseLoss));
             return loss - baseLoss;
