@@ -197,11 +197,10 @@ public sealed class DemoCommand(CliConsoles consoles) : AsyncCommand<DemoSetting
         await consoles.Output.Progress()
             .AutoClear(false)
             .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
-                new ElapsedTimeColumn(), new SpinnerColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
             .StartAsync(async context =>
             {
-                var tasks = new Dictionary<DemoStage, ProgressTask>();
+                var tasks = new Dictionary<DemoStage, (ProgressTask Task, System.Diagnostics.Stopwatch Watch)>();
                 var labels = new Dictionary<DemoStage, string>
                 {
                     [DemoStage.Training] = "Training (LOMP: SGD + L1)",
@@ -210,31 +209,39 @@ public sealed class DemoCommand(CliConsoles consoles) : AsyncCommand<DemoSetting
                     [DemoStage.QuadraticModel] = "Quadratic-model limits",
                     [DemoStage.MeasuredPruning] = "Real pruning (loss on a grid)",
                     [DemoStage.Retraining] = "Real pruning, kept weights re-optimised",
+                    [DemoStage.PredictionCheck] = "Real loss at the predicted ρ*",
                 };
+                var finished = new HashSet<DemoStage>();
+                void Finish(DemoStage stage)
+                {
+                    var (task, watch) = tasks[stage];
+                    if (!finished.Add(stage)) return;
+                    watch.Stop();
+                    task.IsIndeterminate = false;
+                    task.Value = task.MaxValue;
+                    task.Description = $"{Markup.Escape(labels[stage])} [grey]{watch.Elapsed.TotalSeconds:F1} s[/]";
+                    task.StopTask();
+                }
                 ProgressTask Task(DemoStage stage)
                 {
-                    if (!tasks.TryGetValue(stage, out var task))
+                    if (!tasks.TryGetValue(stage, out var entry))
                     {
-                        foreach (var earlier in tasks.Values) if (!earlier.IsFinished) earlier.Value = earlier.MaxValue;
-                        task = tasks[stage] = context.AddTask(labels[stage], maxValue: 1.0);
-                        if (stage == DemoStage.ExactSpectrum) task.IsIndeterminate = true;
+                        foreach (var earlier in tasks.Keys.ToArray()) Finish(earlier);
+                        entry = (context.AddTask(labels[stage], maxValue: 1.0), System.Diagnostics.Stopwatch.StartNew());
+                        if (stage == DemoStage.ExactSpectrum) entry.Task.IsIndeterminate = true;
+                        tasks[stage] = entry;
                     }
-                    return task;
+                    return entry.Task;
                 }
                 var progress = new CallbackProgress<DemoProgress>(p =>
                 {
                     var task = Task(p.Stage);
+                    if (finished.Contains(p.Stage)) return;
                     task.Value = Math.Clamp(p.Fraction, 0, 1);
-                    if (p.Fraction >= 1) task.IsIndeterminate = false;
                     task.Description = $"{Markup.Escape(labels[p.Stage])} [grey]{Markup.Escape(p.Detail)}[/]";
                 });
                 result = await System.Threading.Tasks.Task.Run(() => DemoPipeline.Run(options, progress, cancellationToken), cancellationToken);
-                foreach (var task in tasks.Values)
-                {
-                    task.IsIndeterminate = false;
-                    task.Value = task.MaxValue;
-                    task.Description = Markup.Escape(labels[tasks.First(t => t.Value == task).Key]);
-                }
+                foreach (var stage in tasks.Keys.ToArray()) Finish(stage);
             });
         return result!;
     }

@@ -21,6 +21,8 @@ internal enum DemoStage
     MeasuredPruning,
     /// <summary>Real pruning with the kept weights re-optimised (L-BFGS), bisection on the kept count.</summary>
     Retraining,
+    /// <summary>The real loss at the predicted kept fraction, plain and re-adjusted.</summary>
+    PredictionCheck,
 }
 
 /// <summary>Progress of one stage: the fraction done in [0, 1] and a short detail.</summary>
@@ -60,7 +62,7 @@ internal static class DemoPipeline
         if (o.LearningRate is double rate) trainingOptions = trainingOptions with { LearningRate = rate };
         var trained = MlpTrainer.Train(mlp, data, Loss.SoftmaxCrossEntropy, trainingOptions,
             new CallbackProgress<MlpTrainingProgress>(p => progress?.Report(new DemoProgress(DemoStage.Training,
-                (double)(p.Epoch + 1) / p.Epochs, FormattableString.Invariant($"epoch {p.Epoch + 1}/{p.Epochs}, loss {p.MeanMinibatchLoss:F4}")))),
+                (double)p.Epoch / p.Epochs, FormattableString.Invariant($"epoch {p.Epoch}/{p.Epochs}, loss {p.MeanMinibatchLoss:F4}")))),
             ct);
         double trainingSeconds = watch.Elapsed.TotalSeconds;
         double[] theta = trained.Parameters;
@@ -123,7 +125,6 @@ internal static class DemoPipeline
             hvps += d;
             rows.Add(new(LimitKind.PredictedExact, "Predicted: paper formula, exact spectrum", exact.KeptFraction,
                 exact.KeptFractionLower, exact.KeptFractionUpper, null, null, d, 0, $"{d:N0} HVPs + O(D³)", watch.Elapsed.TotalSeconds));
-            progress?.Report(new DemoProgress(DemoStage.ExactSpectrum, 1, "done"));
         }
         else
         {
@@ -158,7 +159,6 @@ internal static class DemoPipeline
             uncompensated[s] = SparseIntersection.FindUncompensatedLimit(curvature, theta, s * eps, prunable, ct);
             quadraticSeconds[s] = (tc, watch.Elapsed.TotalSeconds);
         }
-        progress?.Report(new DemoProgress(DemoStage.QuadraticModel, 1, "done"));
         string productName = curvatureName == "|H|" ? "|H|·v" : "GN·v";
         rows.Add(new(LimitKind.QuadraticCompensated, $"Quadratic model ({curvatureName}), kept weights re-adjusted",
             compensated[1.0].KeptFraction, null, null, null, null, compensated[1.0].OperatorApplications, 0,
@@ -180,7 +180,6 @@ internal static class DemoPipeline
             measured[s] = MeasuredPruning.OneShotLimit(w => objective.Value(w), profile, s * eps, measuredOptions, ct);
             if (s == 1.0) measuredSeconds = watch.Elapsed.TotalSeconds;
         }
-        progress?.Report(new DemoProgress(DemoStage.MeasuredPruning, 1, "done"));
         var truth = measured[1.0];
         rows.Add(new(LimitKind.MeasuredOneShot, "Measured: real loss, one-shot magnitude pruning", truth.KeptFraction,
             null, null, null, null, 0, truth.LossEvaluations, $"{truth.LossEvaluations} loss evaluations", measuredSeconds));
@@ -200,13 +199,12 @@ internal static class DemoPipeline
                 new CallbackProgress<double>(f => progress?.Report(new DemoProgress(DemoStage.Retraining, (stage + f) / scales.Length, detail))), ct);
             if (s == 1.0) retrainedSeconds = watch.Elapsed.TotalSeconds;
         }
-        progress?.Report(new DemoProgress(DemoStage.Retraining, 1, "done"));
         rows.Add(new(LimitKind.MeasuredRetrained, "Measured: real loss, kept weights re-optimised", retrained[1.0].KeptFraction,
             null, null, null, null, 0, retrained[1.0].GradientEvaluations, $"{retrained[1.0].GradientEvaluations:N0} gradients", retrainedSeconds));
 
         // 6. At the predicted kept fraction, the real loss: plain pruning, and with the kept weights re-adjusted by the
         //    quadratic model's optimal correction δ_T = −C_TT⁻¹ C_TF w*_F (the point the theory says exists).
-        progress?.Report(new DemoProgress(DemoStage.QuadraticModel, 1, "checking the prediction"));
+        progress?.Report(new DemoProgress(DemoStage.PredictionCheck, 0, "conjugate gradients on the kept block"));
         watch.Restart();
         int keptAtPrediction = profile.KeptCount(slq.KeptFraction);
         var solve = SparseIntersection.Solve(curvature, theta, profile.KeepMaskForCount(keptAtPrediction), eps, ct);
