@@ -15,7 +15,7 @@ internal static class DemoReport
         var uncompensated = Row(r, LimitKind.QuadraticUncompensated);
 
         console.WriteLine();
-        console.Write(new Rule("[bold]SparsityBounds demo: how far can this network be pruned?[/]").LeftJustified());
+        Header(console, "SparsityBounds demo: how far can this network be pruned?");
         console.MarkupLine(Esc($"Network  [{string.Join(", ", r.LayerSizes)}] {r.Activation}, D = {r.Parameters:N0} parameters, "
             + $"Dₚ = {r.PrunableParameters:N0} prunable weights (biases are kept)"));
         console.MarkupLine(Esc($"Data     {r.Data}"));
@@ -78,17 +78,17 @@ internal static class DemoReport
 
         bool inBand = predicted.BandLower <= compensated.KeptFraction && compensated.KeptFraction <= predicted.BandUpper;
         var check = r.Check;
-        console.Write(new Rule("[bold]What this shows[/]").LeftJustified());
+        Header(console, "What this shows");
         var retrained = Row(r, LimitKind.MeasuredRetrained);
         var exact = r.Limits.FirstOrDefault(l => l.Kind == LimitKind.PredictedExact);
-        console.MarkupLine(Esc(F($"• Prediction: keep ρ* = {predicted.KeptFraction:F3} of the prunable weights (prune {1 - predicted.KeptFraction:P1}), band {predicted.BandLower:F3}–{predicted.BandUpper:F3}, from {predicted.Cost} in {predicted.Seconds:F1} s")
+        Bullet(console, (F($"• Prediction: keep ρ* = {predicted.KeptFraction:F3} of the prunable weights (prune {1 - predicted.KeptFraction:P1}), band {predicted.BandLower:F3}–{predicted.BandUpper:F3}, from {predicted.Cost} in {predicted.Seconds:F1} s")
             + (exact is null ? "." : F($"; the exact spectrum gives {exact.KeptFraction:F3}."))));
-        console.MarkupLine(Esc(F($"• What the theory describes, the smallest magnitude support on which the local quadratic model ({r.QuadraticCurvature}) stays within ε once the kept weights are re-adjusted, computed directly: {compensated.KeptFraction:F3}, ")
+        Bullet(console, (F($"• What the theory describes, the smallest magnitude support on which the local quadratic model ({r.QuadraticCurvature}) stays within ε once the kept weights are re-adjusted, computed directly: {compensated.KeptFraction:F3}, ")
             + (inBand ? "inside the predicted band." : "outside the predicted band.")));
-        console.MarkupLine(Esc(F($"• Real pruning brackets the prediction. One-shot, no retraining: ρ = {truth.KeptFraction:F3} ({truth.KeptFraction / predicted.KeptFraction:F1}× the prediction; ")
+        Bullet(console, (F($"• Real pruning brackets the prediction. One-shot, no retraining: ρ = {truth.KeptFraction:F3} ({truth.KeptFraction / predicted.KeptFraction:F1}× the prediction; ")
             + F($"its quadratic model gives {uncompensated.KeptFraction:F3}, so the gap is the missing re-adjustment of the kept weights, not the spectrum estimate). ")
             + F($"Kept weights re-optimised on the training loss: ρ = {retrained.KeptFraction:F3} suffices.")));
-        console.MarkupLine(Esc(F($"• At ρ* ({check.KeptCount:N0} weights kept) the real loss rises by {check.PlainLossIncrease:G3} ({check.PlainLossIncrease / r.Epsilon:F1} ε) with plain pruning ")
+        Bullet(console, (F($"• At ρ* ({check.KeptCount:N0} weights kept) the real loss rises by {check.PlainLossIncrease:G3} ({check.PlainLossIncrease / r.Epsilon:F1} ε) with plain pruning ")
             + F($"and by {check.ReadjustedLossIncrease:G3} ({check.ReadjustedLossIncrease / r.Epsilon:F1} ε) after the quadratic model's one-step re-adjustment (the model expected {check.ModelReadjustedLossIncrease:G3}): ")
             + (retrained.KeptFraction <= predicted.KeptFraction
                 ? "the quadratic model is local, and full re-optimisation does get within ε there."
@@ -107,6 +107,31 @@ internal static class DemoReport
             }
         }
         console.MarkupLine(Esc(F($"Total {r.TotalSeconds:F1} s, {r.HessianVectorProducts:N0} Hessian-vector products.")));
+    }
+
+    /// <summary>A section header "── title ───…" of at most 120 columns (a Rule would span the whole console).</summary>
+    private static void Header(IAnsiConsole console, string title)
+    {
+        int width = Math.Max(40, Math.Min(120, console.Profile.Width - 1));
+        console.MarkupLine($"── [bold]{Esc(title)}[/] {new string('─', Math.Max(3, width - title.Length - 4))}");
+    }
+
+    /// <summary>Writes "• text" word-wrapped to at most 118 columns (or the console width) with a hanging indent.</summary>
+    private static void Bullet(IAnsiConsole console, string text)
+    {
+        int width = Math.Max(40, Math.Min(118, console.Profile.Width - 1));
+        var line = new System.Text.StringBuilder();
+        foreach (string word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > width)
+            {
+                console.WriteLine(line.ToString());
+                line.Clear().Append("  ");
+            }
+            if (line.Length > 0 && line.ToString() != "  ") line.Append(' ');
+            line.Append(word);
+        }
+        if (line.Length > 0) console.WriteLine(line.ToString());
     }
 
     private static LimitRow Row(DemoResult r, LimitKind kind) => r.Limits.First(l => l.Kind == kind);

@@ -14,13 +14,13 @@ public sealed record CliConsoles(IAnsiConsole Output, IAnsiConsole Error)
 {
     /// <summary>
     /// The process consoles. When stdout is redirected, Spectre.Console turns off colours and live displays; the width
-    /// is then fixed at 160 columns so tables are not squeezed to the 80-column default of a pipe.
+    /// is then fixed at 240 columns so tables and command lines are not squeezed to the 80-column default of a pipe.
     /// </summary>
     public static CliConsoles FromSystemConsole()
     {
         var output = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
         var error = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        if (Console.IsOutputRedirected) output.Profile.Width = 160;
+        if (Console.IsOutputRedirected) output.Profile.Width = 240;
         if (Console.IsErrorRedirected) error.Profile.Width = 400;
         return new CliConsoles(output, error);
     }
