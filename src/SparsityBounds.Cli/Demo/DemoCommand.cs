@@ -13,7 +13,7 @@ public sealed class DemoSettings : CommandSettings
 {
     /// <summary>Hidden widths.</summary>
     [CommandOption("--hidden <WIDTHS>")]
-    [Description("Hidden layer widths, comma-separated. Default 32: the network [64, 32, 10] with D = 2,410 parameters.")]
+    [Description("Hidden layer widths, comma-separated. Default 32: the network [[64, 32, 10]] with D = 2,410 parameters.")]
     public string Hidden { get; set; } = "32";
 
     /// <summary>Activation.</summary>

@@ -12,7 +12,7 @@ public sealed class EstimateSettings : CommandSettings
 {
     /// <summary>Weights file.</summary>
     [CommandOption("-w|--weights <NPY>")]
-    [Description("The trained weights w*: a 1-D .npy array of all D parameters (e.g. torch.cat([p.detach().flatten() for p in model.parameters()]).numpy()).")]
+    [Description("The trained weights w*: a 1-D .npy array of all D parameters (e.g. torch.cat([[p.detach().flatten() for p in model.parameters()]]).numpy()).")]
     public string? Weights { get; set; }
 
     /// <summary>Eigenvalues file.</summary>

@@ -16,6 +16,19 @@ public sealed class CliAppTests
         });
     }
 
+    [TestCase("demo", "--hidden", "--epsilon", "--exact", "--json", "--quick")]
+    [TestCase("estimate", "--weights", "--eigenvalues", "--hessian", "--prunable", "--symmetrize")]
+    public void Help_RendersEveryOption(string command, params string[] options)
+    {
+        var run = CliRunner.Run(command, "--help");
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.ExitCode, Is.Zero, run.Error);
+            Assert.That(run.Error, Is.Empty);
+            foreach (string option in options) Assert.That(run.Output, Does.Contain(option));
+        });
+    }
+
     [Test]
     public void Version_IsThePackageVersion()
     {
