@@ -27,6 +27,8 @@ internal static class SymmetricTridiagonalEigen
     // LAPACK's dsteqr allows 30·n QL sweeps in total (not per eigenvalue): single eigenvalues of Hessians with a large
     // exactly-zero mass have been seen to need more than 60 sweeps while the total stays far below the budget.
     private const int MaxSweepsPerDimension = 30;
+    // After this many sweeps on one eigenvalue the norm-based deflation test (EISPACK tql2) is accepted too.
+    private const int StallSweeps = 20;
 
     /// <summary>
     /// Diagonalises T = tridiag(offDiagonal, diagonal, offDiagonal) in place.
@@ -52,21 +54,34 @@ internal static class SymmetricTridiagonalEigen
         Preconditions.CheckAllFinite(e, nameof(offDiagonal));
 
         long sweeps = 0, maxSweeps = (long)MaxSweepsPerDimension * n + 60;
+        // ‖T‖∞ bound for the stall fallback below (EISPACK tql2's tst1).
+        double norm = 0.0;
+        for (int i = 0; i < n; i++)
+            norm = Math.Max(norm, Math.Abs(d[i]) + (i < n - 1 ? Math.Abs(e[i]) : 0.0) + (i > 0 ? Math.Abs(e[i - 1]) : 0.0));
+
         for (int l = 0; l < n; l++)
         {
+            int sweepsHere = 0;
             while (true)
             {
                 // Find the end m of the unreduced block starting at l (e[m] negligible, or m = n − 1).
                 int m = l;
                 for (; m < n - 1; m++)
                 {
-                    if (Math.Abs(e[m]) <= Epsilon * (Math.Abs(d[m]) + Math.Abs(d[m + 1])) + SafeMinimum)
+                    // Relative test (keeps small eigenvalues accurate relative to their neighbours); once a block has
+                    // stalled, also the norm-based test of EISPACK tql2: rounding in the sweeps is O(ε‖T‖), so a block
+                    // of roundoff-sized entries (the null space of a Hessian with dead units) cannot meet the relative
+                    // test, and deflating at ε‖T‖ is within the backward error of the reduction.
+                    double a = Math.Abs(e[m]);
+                    if (a <= Epsilon * (Math.Abs(d[m]) + Math.Abs(d[m + 1])) + SafeMinimum
+                        || (sweepsHere >= StallSweeps && a <= Epsilon * norm))
                     {
                         e[m] = 0.0;
                         break;
                     }
                 }
                 if (m == l) break; // d[l] is an eigenvalue
+                sweepsHere++;
                 if (++sweeps > maxSweeps)
                     throw new InvalidOperationException($"The tridiagonal QL iteration did not converge within {maxSweeps} sweeps (at eigenvalue {l} of {n}).");
 
