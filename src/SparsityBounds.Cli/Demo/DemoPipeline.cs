@@ -109,6 +109,7 @@ internal static class DemoPipeline
 
         // 3. The exact spectrum and |H| when D is small enough; else Gauss–Newton for the quadratic model.
         double[]? eigenvalues = null;
+        SymmetricEigendecomposition? decomposition = null;
         PhaseTransitionEstimate? exact = null;
         ISymmetricOperator curvature;
         string curvatureName;
@@ -117,7 +118,7 @@ internal static class DemoPipeline
         {
             progress?.Report(new DemoProgress(DemoStage.ExactSpectrum, 0, $"{d:N0} HVPs + eigendecomposition"));
             watch.Restart();
-            var decomposition = SymmetricEigendecomposition.Compute(hessian, computeVectors: true, ct);
+            decomposition = SymmetricEigendecomposition.Compute(hessian, computeVectors: true, ct);
             eigenvalues = decomposition.Eigenvalues.ToArray();
             exact = PhaseTransition.Estimate(theta, eigenvalues, eps, ptOptions);
             curvature = decomposition.Function(Math.Abs);
@@ -140,6 +141,26 @@ internal static class DemoPipeline
         rows.Add(new(LimitKind.PredictedTangent, $"Predicted: tangent width, {(eigenvalues is null ? "SLQ" : "exact")} spectrum",
             tangent.KeptFraction, tangent.KeptFractionLower, tangent.KeptFractionUpper, null, null, 0, 0, "reuses the spectrum",
             watch.Elapsed.TotalSeconds));
+
+        // 3b. Beyond the paper (docs/validation.md): predictors of the real limits, from the gradient and the same Hessian.
+        var gradient = new double[d];
+        objective.Gradient(theta, gradient);
+        watch.Restart();
+        var taylor = SparseIntersection.FindUncompensatedLimit(hessian, theta, eps, prunable, new IntersectionOptions { Gradient = gradient }, ct);
+        hvps += taylor.OperatorApplications;
+        rows.Add(new(LimitKind.PredictedOneShotTaylor, "Beyond the paper: one-shot Taylor model (H, gradient)", taylor.KeptFraction,
+            null, null, null, null, taylor.OperatorApplications, 0, $"{taylor.OperatorApplications:N0} HVPs + 1 gradient", watch.Elapsed.TotalSeconds));
+        if (decomposition is not null)
+        {
+            watch.Restart();
+            var shift = FirstOrderShift.FromEigendecomposition(decomposition, gradient, NegativeCurvature.Clip, PruningReportOptions.Default.FirstOrderRelativeCutoff);
+            var reoptimizedPrediction = PhaseTransition.Estimate(theta, decomposition.Eigenvalues, eps, ptOptions with
+            {
+                FirstOrder = shift, NegativeCurvature = NegativeCurvature.Clip, Width = WidthApproximation.Tangent,
+            });
+            rows.Add(new(LimitKind.PredictedReoptimizedFirstOrder, "Beyond the paper: re-optimised, tangent + clip + gradient shift",
+                reoptimizedPrediction.KeptFraction, null, null, null, null, 0, 0, "reuses the spectrum", watch.Elapsed.TotalSeconds));
+        }
 
         // 4. Quadratic-model limits along the magnitude order (PSD curvature: with the indefinite H the compensated
         //    problem is unbounded on small supports, FINDINGS.md).
@@ -186,21 +207,21 @@ internal static class DemoPipeline
 
         // 5b. The real loss with the kept weights re-optimised: the real-loss version of "the sparse subspace meets the
         //     sublevel set", which the compensated quadratic model approximates.
-        var retrained = new Dictionary<double, RetrainedLimit>();
+        var retrained = new Dictionary<double, MeasuredPruningLimit>();
         double retrainedSeconds = 0;
+        var reoptimization = new ReoptimizationOptions { MaxIterations = o.RetrainingIterations };
         for (int i = 0; i < scales.Length; i++)
         {
             double s = scales[i];
             string detail = FormattableString.Invariant($"L-BFGS on the kept weights, {s:G3} ε");
-            int stage = i;
             progress?.Report(new DemoProgress(DemoStage.Retraining, (double)i / scales.Length, detail));
             watch.Restart();
-            retrained[s] = MaskedRetraining.FindLimit(objective, profile, truth.BaseLoss, s * eps, o.RetrainingIterations,
-                new CallbackProgress<double>(f => progress?.Report(new DemoProgress(DemoStage.Retraining, (stage + f) / scales.Length, detail))), ct);
+            retrained[s] = MeasuredPruning.ReoptimizedLimit((w, g) => objective.Gradient(w, g), theta, s * eps, prunable,
+                new MeasuredPruningOptions { GridPoints = 11 }, reoptimization, ct);
             if (s == 1.0) retrainedSeconds = watch.Elapsed.TotalSeconds;
         }
         rows.Add(new(LimitKind.MeasuredRetrained, "Measured: real loss, kept weights re-optimised", retrained[1.0].KeptFraction,
-            null, null, null, null, 0, retrained[1.0].GradientEvaluations, $"{retrained[1.0].GradientEvaluations:N0} gradients", retrainedSeconds));
+            null, null, null, null, 0, retrained[1.0].LossEvaluations, $"{retrained[1.0].LossEvaluations:N0} gradients", retrainedSeconds));
 
         // 6. At the predicted kept fraction, the real loss: plain pruning, and with the kept weights re-adjusted by the
         //    quadratic model's optimal correction δ_T = −C_TT⁻¹ C_TF w*_F (the point the theory says exists).

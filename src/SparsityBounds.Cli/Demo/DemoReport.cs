@@ -93,6 +93,11 @@ internal static class DemoReport
             + (retrained.KeptFraction <= predicted.KeptFraction
                 ? "the quadratic model is local, and full re-optimisation does get within ε there."
                 : "the quadratic model is local, and even full re-optimisation does not get within ε there.")));
+        var taylorRow = r.Limits.FirstOrDefault(l => l.Kind == LimitKind.PredictedOneShotTaylor);
+        var firstOrderRow = r.Limits.FirstOrDefault(l => l.Kind == LimitKind.PredictedReoptimizedFirstOrder);
+        if (taylorRow is not null)
+            Bullet(console, F($"• Beyond the paper: the second-order Taylor model of plain pruning, with the gradient, predicts the one-shot limit as {taylorRow.KeptFraction:F3} (measured {truth.KeptFraction:F3})")
+                + (firstOrderRow is null ? "." : F($"; the tangent width with clipped curvature and the gradient-shifted sublevel set predicts the re-optimised limit as {firstOrderRow.KeptFraction:F3} (measured {retrained.KeptFraction:F3}).")));
         console.MarkupLine("[grey]  Read more: docs/concepts.md (what the limit means) and docs/validation.md (measured on many networks).[/]");
         console.WriteLine();
         if (r.Files.Count > 0)

@@ -9,6 +9,16 @@ internal enum LimitKind
     PredictedExact,
     /// <summary>The tangent width variant (same spectrum as the best prediction available).</summary>
     PredictedTangent,
+    /// <summary>
+    /// Beyond the paper, for one-shot pruning: smallest ρ with −gᵀw_F + ½w_Fᵀ H w_F ≤ ε (second-order Taylor model of the
+    /// plain pruned point with the gradient; docs/validation.md: MAE 0.03 against the measured one-shot limit).
+    /// </summary>
+    PredictedOneShotTaylor,
+    /// <summary>
+    /// Beyond the paper, for pruning with re-optimised weights: tangent width, clipped curvature, sublevel set shifted by the
+    /// gradient (exact spectrum only; docs/validation.md: MAE 0.03 against the measured re-optimised limit).
+    /// </summary>
+    PredictedReoptimizedFirstOrder,
     /// <summary>Smallest magnitude support meeting the PSD quadratic model, kept weights re-adjusted (what the theory describes).</summary>
     QuadraticCompensated,
     /// <summary>Smallest kept fraction whose plain magnitude-pruned point stays inside the PSD quadratic model.</summary>

@@ -31,8 +31,8 @@ public sealed class DemoCommandTests
             Assert.That(root.GetProperty("layerSizes").EnumerateArray().Select(e => e.GetInt32()), Is.EqualTo(new[] { 64, 16, 10 }), "--quick: 16 hidden units");
             Assert.That(root.GetProperty("spectrumBudget").GetString(), Is.EqualTo("2 probes × 80 steps"));
             Assert.That(root.GetProperty("exactSpectrum").GetBoolean(), Is.True, "D = 1,210 ≤ 3,000: exact by default");
-            Assert.That(kinds, Is.EquivalentTo(new[] { "predictedSlq", "predictedExact", "predictedTangent", "quadraticCompensated",
-                "quadraticUncompensated", "measuredOneShot", "measuredRetrained" }));
+            Assert.That(kinds, Is.EquivalentTo(new[] { "predictedSlq", "predictedExact", "predictedTangent", "predictedOneShotTaylor",
+                "predictedReoptimizedFirstOrder", "quadraticCompensated", "quadraticUncompensated", "measuredOneShot", "measuredRetrained" }));
             Assert.That(root.GetProperty("epsilon").GetDouble(), Is.GreaterThan(0));
             Assert.That(root.GetProperty("files").GetArrayLength(), Is.EqualTo(6));
         });

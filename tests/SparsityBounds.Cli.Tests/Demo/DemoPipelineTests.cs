@@ -67,7 +67,9 @@ public sealed class DemoPipelineTests
             Assert.That(Result.Limits.Select(l => l.Kind), Is.EquivalentTo(Enum.GetValues<LimitKind>()));
             Assert.That(Result.Limits.Select(l => l.KeptFraction), Is.All.InRange(0.0, 1.0));
             Assert.That(Result.EpsilonSweep.Select(e => e.Scale), Is.EqualTo(new[] { 0.1, 1.0, 10.0 }));
-            Assert.That(Result.HessianVectorProducts, Is.EqualTo(2 * 60 + Result.Parameters), "SLQ products + D for the exact spectrum");
+            long taylor = Result.Limits.Single(l => l.Kind == LimitKind.PredictedOneShotTaylor).OperatorProducts;
+            Assert.That(taylor, Is.InRange(1, 20), "the Taylor model's bisection: one product per step");
+            Assert.That(Result.HessianVectorProducts, Is.EqualTo(2 * 60 + Result.Parameters + taylor), "SLQ products + D for the exact spectrum + the Taylor model");
             Assert.That(Result.QuadraticCurvature, Is.EqualTo("|H|"));
         });
     }
@@ -206,7 +208,8 @@ public sealed class DemoPipelineTests
             Assert.That(result.QuadraticCurvature, Is.EqualTo("Gauss-Newton"));
             Assert.That(result.Limits.Any(l => l.Kind == LimitKind.PredictedExact), Is.False);
             Assert.That(result.Eigenvalues, Is.Null);
-            Assert.That(result.HessianVectorProducts, Is.EqualTo(2 * 60));
+            Assert.That(result.Limits.Any(l => l.Kind == LimitKind.PredictedReoptimizedFirstOrder), Is.False, "needs the exact spectrum");
+            Assert.That(result.HessianVectorProducts, Is.EqualTo(2 * 60 + result.Limits.Single(l => l.Kind == LimitKind.PredictedOneShotTaylor).OperatorProducts));
             Assert.That(result.EpsilonSweep, Has.Count.EqualTo(1));
         });
     }
