@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using SparsityBounds.Cli.Demo;
 using SparsityBounds.Cli.Estimate;
+using SparsityBounds.Cli.Validate;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -77,6 +78,10 @@ public static class CliApp
                 .WithDescription("The pruning limit from NumPy files: weights and Hessian eigenvalues (or a dense Hessian), optional prunable mask.")
                 .WithExample("estimate", "--weights", "w.npy", "--eigenvalues", "eig.npy", "--epsilon", "0.02")
                 .WithExample("estimate", "--weights", "w.npy", "--hessian", "H.npy", "--prunable", "mask.npy", "--epsilon", "0.02", "--json");
+            config.AddCommand<ValidateCommand>("validate")
+                .WithDescription("The validation study of docs/validation.md: every predictor against measured one-shot, re-optimised and quadratic-model limits on 12 LOMP-trained digits MLPs × 3 tolerances (about 10 minutes).")
+                .WithExample("validate", "--output", "docs/validation-results.md")
+                .WithExample("validate", "--quick");
             config.SetExceptionHandler((exception, _) => ReportError(exception, consoles.Error));
         });
         return app.RunAsync(args, cancellationToken);
