@@ -28,6 +28,11 @@ public sealed class ValidateSettings : CommandSettings
     [CommandOption("--samples <N>")]
     [Description("Gaussian samples per statistical-dimension estimate (true δ predictor). Default 100.")]
     public int Samples { get; set; } = 100;
+
+    /// <summary>First-order cutoff.</summary>
+    [CommandOption("--first-order-cutoff <FRACTION>")]
+    [Description("Eigenvalues below this fraction of max|λ| count as flat in the gradient shift of the sublevel set. Default 1e-3 (docs/validation.md).")]
+    public double FirstOrderCutoff { get; set; } = 1e-3;
 }
 
 /// <summary>
@@ -73,6 +78,8 @@ public sealed class ValidateCommand(CliConsoles consoles) : AsyncCommand<Validat
     public override async Task<int> ExecuteAsync(CommandContext context, ValidateSettings settings, CancellationToken cancellationToken)
     {
         if (settings.Samples < 0) throw new ArgumentOutOfRangeException(nameof(settings.Samples), settings.Samples, "--samples must be >= 0.");
+        if (!(settings.FirstOrderCutoff > 0 && settings.FirstOrderCutoff < 1))
+            throw new ArgumentOutOfRangeException(nameof(settings.FirstOrderCutoff), settings.FirstOrderCutoff, "--first-order-cutoff must lie in (0, 1).");
         var rows = new List<Row>();
         var watch = Stopwatch.StartNew();
         var data = SampleData.Digits();
@@ -80,7 +87,7 @@ public sealed class ValidateCommand(CliConsoles consoles) : AsyncCommand<Validat
         {
             cancellationToken.ThrowIfCancellationRequested();
             consoles.Error.MarkupLineInterpolated($"[grey]{c.Set}: {c.Name} ({watch.Elapsed.TotalSeconds:F0} s)[/]");
-            rows.AddRange(await Task.Run(() => RunCase(c, data, settings.Samples, cancellationToken).ToList(), cancellationToken));
+            rows.AddRange(await Task.Run(() => RunCase(c, data, settings.Samples, settings.FirstOrderCutoff, cancellationToken).ToList(), cancellationToken));
         }
         string markdown = Markdown(rows, watch.Elapsed);
         consoles.Output.WriteLine(markdown);
@@ -88,7 +95,7 @@ public sealed class ValidateCommand(CliConsoles consoles) : AsyncCommand<Validat
         return 0;
     }
 
-    internal static IEnumerable<Row> RunCase(Case c, Dataset data, int samples, CancellationToken cancellationToken)
+    internal static IEnumerable<Row> RunCase(Case c, Dataset data, int samples, double firstOrderCutoff, CancellationToken cancellationToken)
     {
         var mlp = new Mlp(c.Sizes, c.Activation);
         var theta = MlpTrainer.Train(mlp, data, Loss.SoftmaxCrossEntropy,
@@ -107,6 +114,7 @@ public sealed class ValidateCommand(CliConsoles consoles) : AsyncCommand<Validat
                 PrecomputedSpectrum = spectrum,
                 PrecomputedEigendecomposition = exact,
                 MonteCarloSamples = samples,
+                FirstOrderRelativeCutoff = firstOrderCutoff,
                 Seed = 7,
             }, null, cancellationToken);
             var paper = report["Paper"]!;
