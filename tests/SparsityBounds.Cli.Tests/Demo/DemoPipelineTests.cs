@@ -1,3 +1,4 @@
+using SparsityBounds.Operators;
 using MathNet.Numerics.LinearAlgebra;
 using SparsityBounds.Cli.Demo;
 using SparsityBounds.Cli.Infrastructure;
@@ -41,16 +42,7 @@ public sealed class DemoPipelineTests
         var (objective, _) = Model();
         var h = objective.Hessian(Result.Weights);
         int d = h.Dimension;
-        var a = new double[d, d];
-        var e = new double[d];
-        var column = new double[d];
-        for (int j = 0; j < d; j++)
-        {
-            e[j] = 1;
-            h.Apply(e, column);
-            e[j] = 0;
-            for (int i = 0; i < d; i++) a[i, j] = column[i];
-        }
+        var a = h.ToDenseMatrix();
         for (int i = 0; i < d; i++)
             for (int j = 0; j < i; j++) a[i, j] = a[j, i] = 0.5 * (a[i, j] + a[j, i]);
         return a;

@@ -1,3 +1,4 @@
+using SparsityBounds.Operators;
 using MathNet.Numerics.LinearAlgebra;
 using SparsityBounds.Models;
 using SparsityBounds.Spectral;
@@ -22,16 +23,7 @@ public sealed class TrainedHessianEigendecompositionTests
         var theta = MlpTrainer.Train(mlp, data, Loss.SoftmaxCrossEntropy, new MlpTrainingOptions { L1Penalty = l1, Epochs = 60, Seed = seed }).Parameters;
         var hessian = new MlpObjective(mlp, data, Loss.SoftmaxCrossEntropy).Hessian(theta);
         int d = hessian.Dimension;
-        var a = new double[d, d];
-        var e = new double[d];
-        var column = new double[d];
-        for (int j = 0; j < d; j++)
-        {
-            e[j] = 1;
-            hessian.Apply(e, column);
-            e[j] = 0;
-            for (int i = 0; i < d; i++) a[i, j] = column[i];
-        }
+        var a = hessian.ToDenseMatrix();
         for (int i = 0; i < d; i++)
             for (int j = 0; j < i; j++) a[i, j] = a[j, i] = 0.5 * (a[i, j] + a[j, i]);
 
