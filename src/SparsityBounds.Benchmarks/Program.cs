@@ -6,6 +6,11 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "--explore")
+        {
+            Explore.Dense(args.Skip(1).Select(int.Parse).DefaultIfEmpty(4000).ToArray());
+            return 0;
+        }
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
     }

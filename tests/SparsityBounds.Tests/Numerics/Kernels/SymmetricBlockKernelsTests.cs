@@ -1,0 +1,60 @@
+using SparsityBounds.Numerics.Kernels;
+
+namespace SparsityBounds.Tests.Numerics.Kernels;
+
+public class SymmetricBlockKernelsTests
+{
+    private static double[] Values(int length, int seed)
+    {
+        var rng = new Random(seed);
+        return Enumerable.Range(0, length).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
+    }
+
+    [Test]
+    public void OffDiagonal_MatchesScalarTwin([Values(4, 8, 12, 128)] int rows, [Values(4, 16, 124)] int columns)
+    {
+        double[] block = Values(rows * columns, 1);
+        double[] xI = Values(rows, 2), xJ = Values(columns, 3);
+        double[] yI = Values(rows, 4), yJ = Values(columns, 5);
+        double[] yIRef = (double[])yI.Clone(), yJRef = (double[])yJ.Clone();
+        SymmetricBlockKernels.OffDiagonal<double, DoubleEntries>(ref block[0], rows, columns, ref xI[0], ref xJ[0], ref yI[0], ref yJ[0]);
+        SymmetricBlockKernels.Reference.OffDiagonal<double, DoubleEntries>(block, rows, columns, xI, xJ, yIRef, yJRef);
+        Assert.That(yI, Is.EqualTo(yIRef).Within(1e-13));
+        Assert.That(yJ, Is.EqualTo(yJRef).Within(1e-13));
+    }
+
+    [Test]
+    public void Diagonal_ReadsOnlyTheUpperTilesAndTheDiagonalTile([Values(4, 8, 20, 128)] int size)
+    {
+        // A symmetric block in tile order; then poison every entry strictly below the diagonal tiles: the result must not change.
+        var rng = new Random(size);
+        var full = new double[size, size];
+        for (int i = 0; i < size; i++)
+            for (int j = 0; j <= i; j++) full[i, j] = full[j, i] = rng.NextDouble() - 0.5;
+        double[] block = new double[size * size];
+        for (int i = 0; i < size; i++)
+            for (int j = 0; j < size; j++) block[SymmetricBlockKernels.TileIndex(i, j, size)] = full[i, j];
+        double[] x = Values(size, 7), yRef = Values(size, 8), y = (double[])yRef.Clone();
+        SymmetricBlockKernels.Reference.Diagonal<double, DoubleEntries>(block, size, x, yRef);
+        for (int i = 0; i < size; i++)
+            for (int j = 0; j < size; j++)
+                if (i / 4 > j / 4) block[SymmetricBlockKernels.TileIndex(i, j, size)] = double.NaN;
+        SymmetricBlockKernels.Diagonal<double, DoubleEntries>(ref block[0], size, ref x[0], ref y[0]);
+        Assert.That(y, Is.EqualTo(yRef).Within(1e-13));
+    }
+
+    [Test]
+    public void SingleEntries_WidenExactly([Values(4, 12)] int rows)
+    {
+        const int columns = 8;
+        float[] block = Values(rows * columns, 9).Select(v => (float)v).ToArray();
+        double[] widened = block.Select(v => (double)v).ToArray();
+        double[] xI = Values(rows, 2), xJ = Values(columns, 3);
+        double[] yI = new double[rows], yJ = new double[columns], yI2 = new double[rows], yJ2 = new double[columns];
+        SymmetricBlockKernels.OffDiagonal<float, SingleEntries>(ref block[0], rows, columns, ref xI[0], ref xJ[0], ref yI[0], ref yJ[0]);
+        SymmetricBlockKernels.OffDiagonal<double, DoubleEntries>(ref widened[0], rows, columns, ref xI[0], ref xJ[0], ref yI2[0], ref yJ2[0]);
+        // Same instruction sequence on exactly widened entries: bitwise equal.
+        Assert.That(yI, Is.EqualTo(yI2));
+        Assert.That(yJ, Is.EqualTo(yJ2));
+    }
+}
