@@ -6,6 +6,21 @@ namespace SparsityBounds.Benchmarks;
 /// <summary>Exploratory quick timings (<c>--explore dense</c>): medians, not BenchmarkDotNet.</summary>
 internal static class Explore
 {
+    internal static void Hvp(int[] sizes, int threads)
+    {
+        Console.WriteLine($"FMA peak: 1 thread {FmaPeak.FlopsPerSecond(1) / 1e9:F1} GFLOP/s, 2 threads {FmaPeak.FlopsPerSecond(2) / 1e9:F1} GFLOP/s");
+        var model = new SparsityBounds.Models.Mlp(sizes, SparsityBounds.Models.Activation.Relu);
+        var objective = new SparsityBounds.Models.MlpObjective(model, SparsityBounds.Models.SampleData.Digits(), SparsityBounds.Models.Loss.SoftmaxCrossEntropy) { MaxDegreeOfParallelism = threads };
+        double[] theta = model.InitializeParameters(1), v = model.InitializeParameters(2), g = new double[model.ParameterCount], hv = new double[model.ParameterCount];
+        var h = objective.Hessian(theta);
+        double[] t = Timing.Interleaved([() => objective.Gradient(theta, g), () => h.Apply(v, hv)], 5, 0.2);
+        long n = objective.Data.Count;
+        double flops = 0;
+        for (int l = 1; l < sizes.Length; l++) flops += (l == 1 ? 2.0 : 6.0) * sizes[l] * sizes[l - 1];  // FMAs per sample: R-forward, weight products, back-propagation
+        flops *= 2 * n;
+        Console.WriteLine($"{string.Join('x', sizes)} threads {threads}: gradient {t[0] * 1e3:F2} ms, HVP {t[1] * 1e3:F2} ms ({t[1] / t[0]:F2} x gradient), HVP {flops / t[1] / 1e9:F1} GFLOP/s");
+    }
+
     internal static void Dense(int[] sizes)
     {
         Console.WriteLine(OpenBlas.Description);

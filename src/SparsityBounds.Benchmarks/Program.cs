@@ -8,7 +8,8 @@ public static class Program
     {
         if (args.Length > 0 && args[0] == "--explore")
         {
-            Explore.Dense(args.Skip(1).Select(int.Parse).DefaultIfEmpty(4000).ToArray());
+            if (args[1] == "hvp") Explore.Hvp([64, 256, 256, 10], int.Parse(args[2]));
+            else Explore.Dense(args.Skip(1).Select(int.Parse).DefaultIfEmpty(4000).ToArray());
             return 0;
         }
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -38,12 +38,12 @@ internal readonly struct SamplePartition
     /// <summary>At most this many chunks (bounds the per-chunk partial-gradient memory and the reduction).</summary>
     internal const int MaxChunks = 32;
 
-    internal SamplePartition(int sampleCount, int parameterCount)
+    internal SamplePartition(int sampleCount, int parameterCount, int maxChunks = MaxChunks)
     {
         SampleCount = sampleCount;
         BlockCount = (sampleCount + BlockSize - 1) / BlockSize;
         // Keep chunks × parameters ≤ 2^24 doubles (128 MiB) of partial sums.
-        int memoryCap = (int)Math.Clamp((1L << 24) / Math.Max(1, parameterCount), 1, MaxChunks);
+        int memoryCap = (int)Math.Clamp((1L << 24) / Math.Max(1, parameterCount), 1, maxChunks);
         ChunkCount = Math.Min(BlockCount, memoryCap);
     }
 
