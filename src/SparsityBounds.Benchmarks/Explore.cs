@@ -13,7 +13,12 @@ internal static class Explore
         var objective = new SparsityBounds.Models.MlpObjective(model, SparsityBounds.Models.SampleData.Digits(), SparsityBounds.Models.Loss.SoftmaxCrossEntropy) { MaxDegreeOfParallelism = threads };
         double[] theta = model.InitializeParameters(1), v = model.InitializeParameters(2), g = new double[model.ParameterCount], hv = new double[model.ParameterCount];
         var h = objective.Hessian(theta);
-        double[] t = Timing.Interleaved([() => objective.Gradient(theta, g), () => h.Apply(v, hv)], 5, 0.2);
+        var block = (SparsityBounds.Operators.IBlockSymmetricOperator)h;
+        int dim = model.ParameterCount;
+        double[] vs = new double[8 * dim], hvs = new double[8 * dim];
+        for (int j = 0; j < 8; j++) v.CopyTo(vs, j * dim);
+        double[] t = Timing.Interleaved([() => objective.Gradient(theta, g), () => h.Apply(v, hv), () => block.ApplyMany(vs, hvs, 8)], 5, 0.2);
+        Console.WriteLine($"ApplyMany(8) {t[2] * 1e3:F2} ms = {t[2] / t[1]:F2} x one HVP");
         long n = objective.Data.Count;
         double flops = 0;
         for (int l = 1; l < sizes.Length; l++) flops += (l == 1 ? 2.0 : 6.0) * sizes[l] * sizes[l - 1];  // FMAs per sample: R-forward, weight products, back-propagation

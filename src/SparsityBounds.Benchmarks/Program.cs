@@ -6,6 +6,7 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "--guard") return Guard.Run();
         if (args.Length > 0 && args[0] == "--explore")
         {
             if (args[1] == "hvp") Explore.Hvp([64, 256, 256, 10], int.Parse(args[2]));

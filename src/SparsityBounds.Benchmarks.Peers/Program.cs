@@ -1,0 +1,6 @@
+namespace SparsityBounds.Benchmarks.Peers;
+
+public static class Program
+{
+    public static int Main(string[] args) => 0;
+}
