@@ -7,6 +7,12 @@ public static class Program
     public static int Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "--guard") return Guard.Run();
+        if (args.Length > 0 && args[0] == "--end-to-end")
+        {
+            using var log = File.CreateText(args.Length > 2 ? args[2] : "end-to-end.txt");
+            EndToEnd.Run(args.Length > 1 ? int.Parse(args[1]) : -1, log);
+            return 0;
+        }
         if (args.Length > 0 && args[0] == "--explore")
         {
             if (args[1] == "hvp") Explore.Hvp([64, 256, 256, 10], int.Parse(args[2]));
