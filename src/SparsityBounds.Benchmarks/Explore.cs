@@ -6,6 +6,44 @@ namespace SparsityBounds.Benchmarks;
 /// <summary>Exploratory quick timings (<c>--explore dense</c>): medians, not BenchmarkDotNet.</summary>
 internal static class Explore
 {
+    internal static void Tail()
+    {
+        var data = SparsityBounds.Models.SampleData.Digits();
+        var ops = new List<SparsityBounds.Operators.ISymmetricOperator>();
+        var vs = new List<double[]>();
+        foreach (int outputs in new[] { 10, 16 })
+        {
+            var model = new SparsityBounds.Models.Mlp([64, 256, 256, outputs], SparsityBounds.Models.Activation.Relu);
+            var objective = new SparsityBounds.Models.MlpObjective(model, data, SparsityBounds.Models.Loss.SoftmaxCrossEntropy) { MaxDegreeOfParallelism = 1 };
+            ops.Add(objective.Hessian(model.InitializeParameters(1)));
+            vs.Add(model.InitializeParameters(2));
+        }
+        double[] y0 = new double[ops[0].Dimension], y1 = new double[ops[1].Dimension];
+        double[] t = Timing.Interleaved([() => ops[0].Apply(vs[0], y0), () => ops[1].Apply(vs[1], y1)], 7, 0.2);
+        Console.WriteLine($"HVP [64,256,256,10] {t[0] * 1e3:F2} ms, [64,256,256,16] {t[1] * 1e3:F2} ms");
+    }
+
+    internal static void Gemm()
+    {
+        const int m = 64, n = 256, k = 256;
+        double[] a = BenchData.Vector(512 * 256, 1), b = BenchData.Vector(256 * 512, 2), c = new double[512 * 256];
+        Action[] actions =
+        [
+            () => FmaPeak.Loop(200_000),
+            () => SparsityBounds.Numerics.Kernels.MatrixKernels.MultiplyAddTransposedB(m, n, k, a, k, b, k, c, n),
+            () => SparsityBounds.Numerics.Kernels.MatrixKernels.MultiplyAddTransposedB(8 * m, n, k, a, k, b, k, c, n),
+            () => SparsityBounds.Numerics.Kernels.MatrixKernels.MultiplyAddTransposedA(n, k, m, a, n, b, k, c, k),
+            () => SparsityBounds.Numerics.Kernels.MatrixKernels.MultiplyAdd(m, k, n, a, n, b, k, c, k, accumulate: false),
+            () => SparsityBounds.Numerics.Kernels.MatrixKernels.MultiplyAdd(8 * m, k, n, a, n, b, k, c, k, accumulate: false),
+        ];
+        double[] t = Timing.Interleaved(actions, 9, 0.05);
+        double peak = 96.0 * 200_000 / t[0];
+        string[] names = ["FMA loop", "forward Z += A W^T (64x256x256)", "forward, 512 rows", "weight gradient G += D^T A (256x256, depth 64)", "back-prop D W (64x256x256)", "back-prop, 512 rows"];
+        double[] flops = [96.0 * 200_000, 2.0 * m * n * k, 16.0 * m * n * k, 2.0 * m * n * k, 2.0 * m * n * k, 16.0 * m * n * k];
+        for (int i = 0; i < actions.Length; i++)
+            Console.WriteLine($"{names[i]}: {t[i] * 1e6:F1} us, {flops[i] / t[i] / 1e9:F1} GFLOP/s = {flops[i] / t[i] / peak:P0} of the FMA loop");
+    }
+
     internal static void Hvp(int[] sizes, int threads)
     {
         Console.WriteLine($"FMA peak: 1 thread {FmaPeak.FlopsPerSecond(1) / 1e9:F1} GFLOP/s, 2 threads {FmaPeak.FlopsPerSecond(2) / 1e9:F1} GFLOP/s");

@@ -15,7 +15,9 @@ public static class Program
         }
         if (args.Length > 0 && args[0] == "--explore")
         {
-            if (args[1] == "hvp") Explore.Hvp([64, 256, 256, 10], int.Parse(args[2]));
+            if (args[1] == "gemm") Explore.Gemm();
+            else if (args[1] == "tail") Explore.Tail();
+            else if (args[1] == "hvp") Explore.Hvp([64, 256, 256, 10], int.Parse(args[2]));
             else Explore.Dense(args.Skip(1).Select(int.Parse).DefaultIfEmpty(4000).ToArray());
             return 0;
         }
