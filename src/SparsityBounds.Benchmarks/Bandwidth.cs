@@ -48,6 +48,28 @@ internal static class FmaPeak
 
     private static double s_sink;
 
+    /// <summary>As <see cref="Loop"/> with Vector512 (8 lanes): 192 flops per iteration. Needs AVX-512.</summary>
+    internal static double Loop512(long iterations)
+    {
+        var m = Vector512.Create(0.999999);
+        var a = Vector512.Create(1e-9);
+        Vector512<double> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default,
+            c6 = default, c7 = default, c8 = default, c9 = default, c10 = default, c11 = default;
+        for (long i = 0; i < iterations; i++)
+        {
+            c0 = Vector512.FusedMultiplyAdd(c0, m, a); c1 = Vector512.FusedMultiplyAdd(c1, m, a);
+            c2 = Vector512.FusedMultiplyAdd(c2, m, a); c3 = Vector512.FusedMultiplyAdd(c3, m, a);
+            c4 = Vector512.FusedMultiplyAdd(c4, m, a); c5 = Vector512.FusedMultiplyAdd(c5, m, a);
+            c6 = Vector512.FusedMultiplyAdd(c6, m, a); c7 = Vector512.FusedMultiplyAdd(c7, m, a);
+            c8 = Vector512.FusedMultiplyAdd(c8, m, a); c9 = Vector512.FusedMultiplyAdd(c9, m, a);
+            c10 = Vector512.FusedMultiplyAdd(c10, m, a); c11 = Vector512.FusedMultiplyAdd(c11, m, a);
+        }
+        var s = ((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7)) + ((c8 + c9) + (c10 + c11));
+        double result = Vector512.Sum(s);
+        s_sink += result;
+        return result;
+    }
+
     /// <summary>Flops per second of <see cref="Loop"/> on <paramref name="threads"/> threads (median of interleaved samples).</summary>
     internal static double FlopsPerSecond(int threads)
     {

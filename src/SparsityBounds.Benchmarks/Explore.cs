@@ -23,6 +23,19 @@ internal static class Explore
         Console.WriteLine($"HVP [64,256,256,10] {t[0] * 1e3:F2} ms, [64,256,256,16] {t[1] * 1e3:F2} ms");
     }
 
+    internal static void HvpLoop(int seconds)
+    {
+        var data = SparsityBounds.Models.SampleData.Digits();
+        var model = new SparsityBounds.Models.Mlp([64, 256, 256, 10], SparsityBounds.Models.Activation.Relu);
+        var objective = new SparsityBounds.Models.MlpObjective(model, data, SparsityBounds.Models.Loss.SoftmaxCrossEntropy) { MaxDegreeOfParallelism = 1 };
+        var h = objective.Hessian(model.InitializeParameters(1));
+        double[] v = model.InitializeParameters(2), y = new double[model.ParameterCount];
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        int count = 0;
+        while (watch.Elapsed.TotalSeconds < seconds) { h.Apply(v, y); count++; }
+        Console.WriteLine($"{count} HVPs, {watch.Elapsed.TotalMilliseconds / count:F2} ms each");
+    }
+
     internal static void Gemm()
     {
         const int m = 64, n = 256, k = 256;
@@ -30,6 +43,7 @@ internal static class Explore
         Action[] actions =
         [
             () => FmaPeak.Loop(200_000),
+            () => FmaPeak.Loop512(200_000),
             () => SparsityBounds.Numerics.Kernels.MatrixKernels.MultiplyAddTransposedB(m, n, k, a, k, b, k, c, n),
             () => SparsityBounds.Numerics.Kernels.MatrixKernels.MultiplyAddTransposedB(8 * m, n, k, a, k, b, k, c, n),
             () => SparsityBounds.Numerics.Kernels.MatrixKernels.MultiplyAddTransposedA(n, k, m, a, n, b, k, c, k),
@@ -38,8 +52,8 @@ internal static class Explore
         ];
         double[] t = Timing.Interleaved(actions, 9, 0.05);
         double peak = 96.0 * 200_000 / t[0];
-        string[] names = ["FMA loop", "forward Z += A W^T (64x256x256)", "forward, 512 rows", "weight gradient G += D^T A (256x256, depth 64)", "back-prop D W (64x256x256)", "back-prop, 512 rows"];
-        double[] flops = [96.0 * 200_000, 2.0 * m * n * k, 16.0 * m * n * k, 2.0 * m * n * k, 2.0 * m * n * k, 16.0 * m * n * k];
+        string[] names = ["FMA loop", "FMA loop Vector512", "forward Z += A W^T (64x256x256)", "forward, 512 rows", "weight gradient G += D^T A (256x256, depth 64)", "back-prop D W (64x256x256)", "back-prop, 512 rows"];
+        double[] flops = [96.0 * 200_000, 192.0 * 200_000, 2.0 * m * n * k, 16.0 * m * n * k, 2.0 * m * n * k, 2.0 * m * n * k, 16.0 * m * n * k];
         for (int i = 0; i < actions.Length; i++)
             Console.WriteLine($"{names[i]}: {t[i] * 1e6:F1} us, {flops[i] / t[i] / 1e9:F1} GFLOP/s = {flops[i] / t[i] / peak:P0} of the FMA loop");
     }

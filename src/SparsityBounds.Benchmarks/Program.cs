@@ -16,6 +16,7 @@ public static class Program
         if (args.Length > 0 && args[0] == "--explore")
         {
             if (args[1] == "gemm") Explore.Gemm();
+            else if (args[1] == "hvploop") Explore.HvpLoop(int.Parse(args[2]));
             else if (args[1] == "tail") Explore.Tail();
             else if (args[1] == "hvp") Explore.Hvp([64, 256, 256, 10], int.Parse(args[2]));
             else Explore.Dense(args.Skip(1).Select(int.Parse).DefaultIfEmpty(4000).ToArray());

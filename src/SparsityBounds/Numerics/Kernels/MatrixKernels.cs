@@ -22,7 +22,7 @@ namespace SparsityBounds.Numerics.Kernels;
 /// <see cref="Reference"/>, and the result of one row never depends on how many rows share the call.
 /// A float32 variant would duplicate the tile methods with Vector256&lt;float&gt; (8 lanes, tile 4 × 16).</para>
 /// </remarks>
-internal static class MatrixKernels
+internal static partial class MatrixKernels
 {
     /// <summary>Depth (k) block: a packed B panel of DepthBlock × 8 doubles is 16 KiB.</summary>
     internal const int DepthBlock = 256;
@@ -44,22 +44,23 @@ internal static class MatrixKernels
         ref double pa = ref MemoryMarshal.GetReference(a);
         ref double pb = ref MemoryMarshal.GetReference(b);
         ref double pc = ref MemoryMarshal.GetReference(c);
-        Span<double> panel = stackalloc double[DepthBlock * TileColumns];
+        int width = UseVector512 ? WideTileColumns : TileColumns;
+        Span<double> panel = stackalloc double[DepthBlock * WideTileColumns];
         ref double pp = ref MemoryMarshal.GetReference(panel);
         for (int p0 = 0; p0 < k; p0 += DepthBlock)
         {
             int kc = Math.Min(DepthBlock, k - p0);
             bool acc = accumulate || p0 > 0;
-            for (int j0 = 0; j0 < n; j0 += TileColumns)
+            for (int j0 = 0; j0 < n; j0 += width)
             {
-                int nc = Math.Min(TileColumns, n - j0);
+                int nc = Math.Min(width, n - j0);
                 // Pack B[j0..j0+nc, p0..p0+kc] transposed: panel[p, jj] = B[j0 + jj, p0 + p].
                 for (int jj = 0; jj < nc; jj++)
                 {
                     ref double src = ref Unsafe.Add(ref pb, (nint)(j0 + jj) * ldb + p0);
-                    for (int p = 0; p < kc; p++) Unsafe.Add(ref pp, p * TileColumns + jj) = Unsafe.Add(ref src, p);
+                    for (int p = 0; p < kc; p++) Unsafe.Add(ref pp, p * width + jj) = Unsafe.Add(ref src, p);
                 }
-                Block(m, nc, kc, ref Unsafe.Add(ref pa, p0), lda, 1, ref pp, TileColumns,
+                Block(m, nc, kc, ref Unsafe.Add(ref pa, p0), lda, 1, ref pp, width,
                     ref Unsafe.Add(ref pc, j0), ldc, acc);
             }
         }
@@ -117,6 +118,11 @@ internal static class MatrixKernels
     private static void Block(int m, int n, int k, ref double a, nint ars, nint aps, ref double b, nint bps,
         ref double c, nint ldc, bool accumulate)
     {
+        if (UseVector512)
+        {
+            Block512(m, n, k, ref a, ars, aps, ref b, bps, ref c, ldc, accumulate);
+            return;
+        }
         if (!Vector256.IsHardwareAccelerated)
         {
             for (int i = 0; i < m; i++)
