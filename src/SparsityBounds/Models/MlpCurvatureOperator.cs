@@ -40,6 +40,8 @@ internal sealed class MlpCurvatureOperator : IBlockSymmetricOperator, IChunkJob
     private readonly bool _gaussNewton;
     private readonly bool _smooth;
     private readonly double[] _theta;
+    private readonly double[] _thetaTransposed;
+    private double[] _directionsTransposed;
     private double[] _directions;
     private int _directionCount;
     private readonly double _scale;
@@ -64,6 +66,9 @@ internal sealed class MlpCurvatureOperator : IBlockSymmetricOperator, IChunkJob
         _smooth = net.Activation != Activation.Relu;
         _theta = theta.ToArray();
         _directions = new double[net.ParameterCount];
+        _directionsTransposed = new double[net.ParameterCount];
+        _thetaTransposed = new double[net.ParameterCount];
+        MlpPasses.TransposeWeights(net, _theta, _thetaTransposed);
         _scale = 1.0 / data.Count;
         _partition = new SamplePartition(data.Count, net.ParameterCount, MaxChunks);
         _maxDegreeOfParallelism = maxDegreeOfParallelism;
@@ -118,9 +123,11 @@ internal sealed class MlpCurvatureOperator : IBlockSymmetricOperator, IChunkJob
         if (_directions.Length < k * d)
         {
             _directions = new double[k * d];
+            _directionsTransposed = new double[k * d];
             foreach (ChunkBuffers chunk in _chunks) chunk.Grow(_net, k);
         }
         xs.CopyTo(_directions);
+        for (int j = 0; j < k; j++) MlpPasses.TransposeWeights(_net, xs.Slice(j * d, d), _directionsTransposed.AsSpan(j * d, d));
         _directionCount = k;
         ChunkScheduler.Run(this, _partition.ChunkCount, _maxDegreeOfParallelism);
         _chunks[0].Output.AsSpan(0, k * d).CopyTo(ys);
@@ -154,7 +161,7 @@ internal sealed class MlpCurvatureOperator : IBlockSymmetricOperator, IChunkJob
             for (int l = 1; l <= layers; l++)
             {
                 Span<double> z = l < layers ? WritableRows(_activations[l], l, r0, rows) : logits;
-                MlpPasses.Linear(_net, _theta, l, input, rows, z);
+                MlpPasses.LinearTransposed(_net, _thetaTransposed, l, input, rows, z);
                 if (l < layers)
                 {
                     Span<double> second = _curvatureTerms[l].Length > 0 ? WritableRows(_curvatureTerms[l], l, r0, rows) : Span<double>.Empty;
@@ -201,10 +208,10 @@ internal sealed class MlpCurvatureOperator : IBlockSymmetricOperator, IChunkJob
                 int nIn = sizes[l - 1], nOut = sizes[l];
                 ReadOnlySpan<double> input = l == 1 ? x : Rows(_activations[l - 1], l - 1, r0, rows);
                 for (int j = 0; j < k; j++)
-                    MlpPasses.Linear(_net, Direction(j), l, input, rows, ws.ZDot[l].AsSpan(j * rows * nOut, rows * nOut));
+                    MlpPasses.LinearTransposed(_net, _directionsTransposed.AsSpan(j * d, d), l, input, rows, ws.ZDot[l].AsSpan(j * rows * nOut, rows * nOut));
                 if (l > 1)
-                    MatrixKernels.MultiplyAddTransposedB(k * rows, nOut, nIn, ws.ADot[l - 1].AsSpan(0, k * rows * nIn), nIn,
-                        _theta.AsSpan(_net.WeightOffsets[l], nOut * nIn), nIn, ws.ZDot[l].AsSpan(0, k * rows * nOut), nOut);
+                    MatrixKernels.MultiplyAdd(k * rows, nOut, nIn, ws.ADot[l - 1].AsSpan(0, k * rows * nIn), nIn,
+                        _thetaTransposed.AsSpan(_net.WeightOffsets[l], nOut * nIn), nOut, ws.ZDot[l].AsSpan(0, k * rows * nOut), nOut);
                 if (l < layers)
                 {
                     ReadOnlySpan<double> d1 = Rows(_firstDerivatives[l], l, r0, rows);

@@ -71,6 +71,28 @@ internal static class MlpPasses
         MatrixKernels.MultiplyAddTransposedB(rows, nOut, nIn, input, nIn, theta.Slice(net.WeightOffsets[l], nOut * nIn), nIn, z, nOut);
     }
 
+    /// <summary>
+    /// The parameter vector with every weight block transposed (W_l stored [n_{l−1} × n_l]) and biases copied: the B operand
+    /// of <see cref="LinearTransposed"/>, made once per θ or direction instead of once per 64-sample block.
+    /// </summary>
+    internal static void TransposeWeights(Mlp net, ReadOnlySpan<double> theta, Span<double> transposed)
+    {
+        for (int l = 1; l <= net.LayerCount; l++)
+        {
+            int nIn = net.Sizes[l - 1], nOut = net.Sizes[l];
+            MatrixKernels.Transpose(nOut, nIn, theta.Slice(net.WeightOffsets[l], nOut * nIn), transposed.Slice(net.WeightOffsets[l], nOut * nIn));
+            theta.Slice(net.BiasOffsets[l], nOut).CopyTo(transposed.Slice(net.BiasOffsets[l], nOut));
+        }
+    }
+
+    /// <summary>z = input · W_lᵀ + 1 b_lᵀ from transposed weights (<see cref="TransposeWeights"/>); bitwise equal to <see cref="Linear"/>.</summary>
+    internal static void LinearTransposed(Mlp net, ReadOnlySpan<double> transposed, int l, ReadOnlySpan<double> input, int rows, Span<double> z)
+    {
+        int nIn = net.Sizes[l - 1], nOut = net.Sizes[l];
+        ActivationKernels.BroadcastRows(transposed.Slice(net.BiasOffsets[l], nOut), rows, z);
+        MatrixKernels.MultiplyAdd(rows, nOut, nIn, input, nIn, transposed.Slice(net.WeightOffsets[l], nOut * nIn), nOut, z, nOut);
+    }
+
     /// <summary>In place z → φ(z), with φ' and (when not empty) φ'' written alongside.</summary>
     internal static void Activate(Activation activation, Span<double> values, Span<double> firstDerivative, Span<double> secondDerivative)
     {

@@ -58,3 +58,39 @@ public class SymmetricBlockKernelsTests
         Assert.That(yJ, Is.EqualTo(yJ2));
     }
 }
+
+public class MatrixKernelsTransposeTests
+{
+    [Test]
+    public void Transpose_MatchesDefinition([Values(1, 3, 8, 9, 17)] int m, [Values(1, 7, 8, 16, 21)] int n)
+    {
+        var rng = new Random(m * 31 + n);
+        double[] source = Enumerable.Range(0, m * n).Select(_ => rng.NextDouble()).ToArray();
+        double[] destination = new double[m * n];
+        MatrixKernels.Transpose(m, n, source, destination);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) Assert.That(destination[j * m + i], Is.EqualTo(source[i * n + j]));
+    }
+
+    [Test]
+    public void MultiplyAdd_OnTheTranspose_IsBitwiseEqualTo_MultiplyAddTransposedB()
+    {
+        const int m = 37, n = 21, k = 300;
+        var rng = new Random(5);
+        double[] a = Enumerable.Range(0, m * k).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        double[] w = Enumerable.Range(0, n * k).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        double[] wt = new double[k * n], c1 = new double[m * n], c2 = new double[m * n];
+        MatrixKernels.Transpose(n, k, w, wt);
+        MatrixKernels.MultiplyAddTransposedB(m, n, k, a, k, w, k, c1, n);
+        MatrixKernels.MultiplyAdd(m, n, k, a, k, wt, n, c2, n);
+        Assert.That(c2, Is.EqualTo(c1));
+    }
+
+    [Test]
+    public void Transpose_RejectsShortOrOverlappingSpans()
+    {
+        double[] buffer = new double[12];
+        Assert.That(() => MatrixKernels.Transpose(3, 4, buffer, new double[11]), Throws.ArgumentException);
+        Assert.That(() => MatrixKernels.Transpose(3, 4, buffer, buffer), Throws.ArgumentException);
+    }
+}
