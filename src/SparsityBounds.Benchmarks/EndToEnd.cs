@@ -13,7 +13,7 @@ namespace SparsityBounds.Benchmarks;
 /// </summary>
 internal static class EndToEnd
 {
-    internal static void Run(int threads, TextWriter log)
+    internal static void Run(int threads, TextWriter log, bool overheadOnly = false)
     {
         void Say(string line) { Console.WriteLine(line); log.WriteLine(line); log.Flush(); }
         var total = Stopwatch.StartNew();
@@ -41,6 +41,8 @@ internal static class EndToEnd
             double s2 = watch.Elapsed.TotalSeconds;
             Say($"Estimate (4 x 250, reorthogonalization {r}): total {s2:F2} s, HVPs {t2.Seconds:F2} s, outside {(s2 - t2.Seconds) / t2.Seconds:P1}; kept fraction {e2.KeptFraction:F4}");
         }
+
+        if (overheadOnly) return;
 
         // (2) Truth and budgets.
         watch.Restart();

@@ -10,7 +10,7 @@ public static class Program
         if (args.Length > 0 && args[0] == "--end-to-end")
         {
             using var log = File.CreateText(args.Length > 2 ? args[2] : "end-to-end.txt");
-            EndToEnd.Run(args.Length > 1 ? int.Parse(args[1]) : -1, log);
+            EndToEnd.Run(args.Length > 1 ? int.Parse(args[1]) : -1, log, args.Length > 3 && args[3] == "overhead");
             return 0;
         }
         if (args.Length > 0 && args[0] == "--explore")
