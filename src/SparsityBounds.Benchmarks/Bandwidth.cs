@@ -48,7 +48,7 @@ internal static class FmaPeak
 
     private static double s_sink;
 
-    /// <summary>As <see cref="Loop"/> with Vector512 (8 lanes): 192 flops per iteration. Needs AVX-512.</summary>
+    /// <summary>As <see cref="Loop"/> with Vector512 (8 lanes): 12 FMAs = 192 flops per iteration. Needs AVX-512.</summary>
     internal static double Loop512(long iterations)
     {
         var m = Vector512.Create(0.999999);
