@@ -13,6 +13,39 @@ namespace SparsityBounds.Benchmarks;
 /// </summary>
 internal static class EndToEnd
 {
+    /// <summary>Kept-fraction errors against a known truth (from <see cref="Run"/>) for more steps per probe, and of the
+    /// plain recurrence against full reorthogonalisation at the same budgets and seeds.</summary>
+    internal static void CompareReorthogonalization(double truth, TextWriter log)
+    {
+        void Say(string line) { Console.WriteLine(line); log.WriteLine(line); log.Flush(); }
+        var (model, objective, w, epsilon) = Setup(-1);
+        var hessian = objective.Hessian(w);
+        (int Probes, int Steps, bool BothModes)[] budgets = [(4, 250, true), (1, 400, false), (2, 400, false), (1, 600, false), (2, 600, false), (4, 600, true)];
+        const int seeds = 4;
+        foreach (var (probes, steps, both) in budgets)
+            foreach (Reorthogonalization r in both ? new[] { Reorthogonalization.Full, Reorthogonalization.None } : new[] { Reorthogonalization.Full })
+            {
+                var errors = new double[seeds];
+                var watch = Stopwatch.StartNew();
+                for (int s = 0; s < seeds; s++)
+                {
+                    var spectrum = StochasticLanczosQuadrature.Estimate(hessian, new SlqOptions { Probes = probes, Steps = steps, Seed = 100 + s, Reorthogonalization = r });
+                    errors[s] = PhaseTransition.Estimate(w, spectrum, epsilon).KeptFraction - truth;
+                }
+                Say($"budget {probes} x {steps}, {r}: mean |error| {errors.Select(Math.Abs).Average():F4}, mean signed error {errors.Average():+0.0000;-0.0000}, max |error| {errors.Max(Math.Abs):F4} over {seeds} seeds; {watch.Elapsed.TotalSeconds / seeds:F1} s per estimate");
+            }
+    }
+
+    private static (Mlp Model, MlpObjective Objective, double[] Weights, double Epsilon) Setup(int threads)
+    {
+        var data = SampleData.Digits();
+        var model = new Mlp([64, 256, 256, 10], Activation.Relu);
+        var training = new MlpTrainingOptions { Epochs = 30, L1Penalty = 1e-4, Seed = 1, MaxDegreeOfParallelism = threads };
+        double[] w = MlpTrainer.Train(model, data, Loss.SoftmaxCrossEntropy, training).Parameters;
+        var objective = new MlpObjective(model, data, Loss.SoftmaxCrossEntropy, 1e-4) { MaxDegreeOfParallelism = threads };
+        return (model, objective, w, objective.MinibatchLossStandardDeviation(w));
+    }
+
     internal static void Run(int threads, TextWriter log, bool overheadOnly = false)
     {
         void Say(string line) { Console.WriteLine(line); log.WriteLine(line); log.Flush(); }

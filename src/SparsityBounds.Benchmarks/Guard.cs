@@ -73,6 +73,16 @@ internal static class Guard
             return t[0] / t[1];
         }));
 
+        if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            checks.Add(new("GEMM kernel: Vector512 tiles speed-up over Vector256 tiles", ">=", 1.25, true, () =>
+            {
+                double[] t = Timing.Interleaved([
+                    () => { MatrixKernels.UseVector512 = false; MatrixKernels.MultiplyAddTransposedA(128, 128, 64, ga, 128, gb, 128, gc, 128); },
+                    () => { MatrixKernels.UseVector512 = true; MatrixKernels.MultiplyAddTransposedA(128, 128, 64, ga, 128, gb, 128, gc, 128); }], 7, 0.02);
+                MatrixKernels.UseVector512 = true;
+                return t[0] / t[1];
+            }));
+
         // MLP curvature products on the digits, [64, 128, 128, 10] ReLU (D = 26,122).
         var model = new Mlp([64, 128, 128, 10], Activation.Relu);
         var objective = new MlpObjective(model, SampleData.Digits(), Loss.SoftmaxCrossEntropy, 1e-4);
@@ -87,6 +97,15 @@ internal static class Guard
         {
             double[] t = Timing.Interleaved([() => objective.Gradient(theta, gradient), () => hessian.Apply(v, hv)], 7, 0.05);
             return t[1] / t[0];
+        }));
+        checks.Add(new("single-thread HVP: fraction of the FMA-loop peak (flops of the R-operator GEMMs)", ">=", 0.3, true, () =>
+        {
+            var single = new MlpObjective(model, SampleData.Digits(), Loss.SoftmaxCrossEntropy, 1e-4) { MaxDegreeOfParallelism = 1 }.Hessian(theta);
+            bool wide = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
+            double[] t = Timing.Interleaved([() => single.Apply(v, hv), () => { if (wide) FmaPeak.Loop512(100_000); else FmaPeak.Loop(100_000); }], 7, 0.05);
+            double hvpFlops = 2.0 * 1797 * (2 * 128 * 64 + 6 * 128 * 128 + 6 * 10 * 128);
+            double peakFlops = (wide ? 192.0 : 96.0) * 100_000;
+            return hvpFlops / t[0] / (peakFlops / t[1]);
         }));
         checks.Add(new("ApplyMany(8 directions) time / one HVP time", "<=", 9.0, false, () =>
         {

@@ -7,6 +7,12 @@ public static class Program
     public static int Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "--guard") return Guard.Run();
+        if (args.Length > 1 && args[0] == "--reorthogonalization")
+        {
+            using var log = File.CreateText(args.Length > 2 ? args[2] : "reorthogonalization.txt");
+            EndToEnd.CompareReorthogonalization(double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), log);
+            return 0;
+        }
         if (args.Length > 0 && args[0] == "--end-to-end")
         {
             using var log = File.CreateText(args.Length > 2 ? args[2] : "end-to-end.txt");
