@@ -66,7 +66,7 @@ internal static class EndToEnd
         PhaseTransitionEstimate estimate = PhaseTransition.Estimate(w, timed, epsilon);
         double seconds = watch.Elapsed.TotalSeconds;
         Say($"default Estimate (4 x 250): total {seconds:F2} s, {timed.Applications} HVPs in {timed.Seconds:F2} s ({timed.Seconds / timed.Applications * 1e3:F1} ms each), outside HVPs {seconds - timed.Seconds:F2} s = {(seconds - timed.Seconds) / timed.Seconds:P1} of HVP time; kept fraction {estimate.KeptFraction:F4}");
-        foreach (Reorthogonalization r in new[] { Reorthogonalization.None })
+        foreach (Reorthogonalization r in new[] { Reorthogonalization.None, Reorthogonalization.Partial })
         {
             var t2 = new Guard.TimedOperator(hessian);
             watch.Restart();

@@ -35,6 +35,12 @@ public sealed class LanczosProcess
     private readonly int _maxSteps;
     private readonly bool _storeBasis;
     private readonly bool _fullReorthogonalization;
+    private readonly bool _partialReorthogonalization;
+    // Partial mode: ω estimates for v_j (current) and v_{j−1} (previous), indexed by k; swapped every step.
+    private double[] _omega;
+    private double[] _omegaPrevious;
+    private bool _reorthogonalizeNext;
+    private int _reorthogonalizations;
     private readonly double _invariantTolerance;
     private readonly double[] _alpha;
     private readonly double[] _beta;
@@ -74,11 +80,14 @@ public sealed class LanczosProcess
         _dimension = dimension;
         _maxSteps = Math.Min(options.Steps, dimension);
         _fullReorthogonalization = options.Reorthogonalization == Reorthogonalization.Full;
-        _storeBasis = _fullReorthogonalization || options.KeepBasis;
+        _partialReorthogonalization = options.Reorthogonalization == Reorthogonalization.Partial;
+        _storeBasis = _fullReorthogonalization || _partialReorthogonalization || options.KeepBasis;
         _invariantTolerance = options.InvariantSubspaceTolerance;
         _alpha = new double[_maxSteps];
         _beta = new double[_maxSteps];
-        _coefficients = _fullReorthogonalization ? new double[_maxSteps] : [];
+        _coefficients = _fullReorthogonalization || _partialReorthogonalization ? new double[_maxSteps] : [];
+        _omega = _partialReorthogonalization ? new double[_maxSteps + 1] : [];
+        _omegaPrevious = _partialReorthogonalization ? new double[_maxSteps + 1] : [];
         _work = new double[dimension];
         if (_storeBasis)
         {
@@ -115,7 +124,12 @@ public sealed class LanczosProcess
     /// <summary>Running lower bound on ‖A‖₂: max over steps of ‖T e_j‖ = √(β_{j−1}² + α_j² + β_j²).</summary>
     public double NormEstimate => _normEstimate;
 
-    /// <summary>True when the basis vectors are stored (full reorthogonalisation or <see cref="LanczosOptions.KeepBasis"/>).</summary>
+    /// <summary>Steps at which the new vector was orthogonalised against the stored basis: every step under
+    /// <see cref="Reorthogonalization.Full"/>, the triggered ones under <see cref="Reorthogonalization.Partial"/>, none
+    /// otherwise. Counts across restarts, like <see cref="OperatorApplications"/>.</summary>
+    public int Reorthogonalizations => _reorthogonalizations;
+
+    /// <summary>True when the basis vectors are stored (full or partial reorthogonalisation, or <see cref="LanczosOptions.KeepBasis"/>).</summary>
     public bool HasBasis => _storeBasis;
 
     /// <summary>Diagonal of T_m: α₀..α_{m−1}.</summary>
@@ -132,7 +146,7 @@ public sealed class LanczosProcess
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is outside [0, Steps).</exception>
     public ReadOnlySpan<double> BasisVector(int index)
     {
-        if (!_storeBasis) throw new InvalidOperationException("The basis is not stored: use Reorthogonalization.Full or KeepBasis = true.");
+        if (!_storeBasis) throw new InvalidOperationException("The basis is not stored: use Reorthogonalization.Full or Partial, or KeepBasis = true.");
         if ((uint)index >= (uint)_steps)
             throw new ArgumentOutOfRangeException(nameof(index), index, $"index must lie in [0, {_steps}); got {index}.");
         return _basis[index];
@@ -165,12 +179,24 @@ public sealed class LanczosProcess
         double alpha = VectorKernels.Dot(v, w);
         double residualSquared = VectorKernels.LanczosResidual(w, v, vPrevious, alpha, betaPrevious, w);
         double beta;
-        if (_fullReorthogonalization)
+        bool reorthogonalize = _fullReorthogonalization;
+        if (_partialReorthogonalization)
+        {
+            // Simon's recurrence for ω_{j+1,k} ≈ v_{j+1}ᵀv_k needs β_j = ‖r_j‖ before any reorthogonalisation.
+            // A triggered step is followed by one forced step (Simon 1984: orthogonalise both v_{j+1} and v_{j+2}).
+            bool forced = _reorthogonalizeNext;
+            bool triggered = UpdateOmega(j, alpha, Math.Sqrt(residualSquared), betaPrevious);
+            reorthogonalize = forced || triggered;
+            _reorthogonalizeNext = reorthogonalize && !forced;
+        }
+        if (reorthogonalize)
         {
             Span<double> c = _coefficients.AsSpan(0, j + 1);
             c.Clear();
             beta = GramSchmidt.OrthogonalizeTwice(_basis!, j + 1, w, c);
             alpha += c[j]; // the projection left on v_j is a correction to α_j
+            _reorthogonalizations++;
+            if (_partialReorthogonalization) _omega.AsSpan(0, j + 1).Fill(OmegaReset);   // v_{j+1} is orthogonal again
         }
         else
         {
@@ -246,6 +272,48 @@ public sealed class LanczosProcess
         _steps = 0;
         _invariant = false;
         _normEstimate = 0.0;
+        if (_partialReorthogonalization)
+        {
+            _omega.AsSpan().Clear();
+            _omegaPrevious.AsSpan().Clear();
+            _omega[0] = 1.0;   // ω_{0,0} = v₀ᵀv₀
+            _reorthogonalizeNext = false;
+        }
+    }
+
+    // Semi-orthogonality level √ε (Simon 1984) and the level ω is reset to after a reorthogonalisation (ε^{3/4}, as PROPACK).
+    private static readonly double OmegaThreshold = Math.Sqrt(Math.Pow(2, -52));
+    private static readonly double OmegaReset = Math.Pow(Math.Pow(2, -52), 0.75);
+
+    /// <summary>
+    /// Advances Simon's recurrence from ω_j (for v_j) and ω_{j−1} to ω_{j+1} (for v_{j+1} = r_j/β_j), in place of ω_{j−1}:
+    /// β_j ω_{j+1,k} = β_k ω_{j,k+1} + (α_k − α_j) ω_{j,k} + β_{k−1} ω_{j,k−1} − β_{j−1} ω_{j−1,k} + rounding term,
+    /// with ω_{j+1,j} at rounding level and ω_{j+1,j+1} = 1 (Simon 1984, §5). Returns true when max_k≤j |ω_{j+1,k}| exceeds √ε.
+    /// </summary>
+    private bool UpdateOmega(int j, double alphaJ, double betaJ, double betaPrevious)
+    {
+        double[] current = _omega, next = _omegaPrevious;   // next overwrites ω_{j−1}
+        double eps = Math.Pow(2, -52);
+        if (!(betaJ > 0) || !double.IsFinite(betaJ))
+        {
+            (_omega, _omegaPrevious) = (next, current);
+            return false;   // β_j = 0: invariant subspace, no next vector
+        }
+        double worst = 0.0;
+        for (int k = 0; k < j; k++)
+        {
+            double value = _beta[k] * current[k + 1] + (_alpha[k] - alphaJ) * current[k]
+                         + (k > 0 ? _beta[k - 1] * current[k - 1] : 0.0) - betaPrevious * next[k];
+            // Simon's local rounding term ε(β_k + β_j)·0.3, with the sign that makes |ω| grow (a deterministic worst case
+            // of his random model).
+            value = (value + Math.CopySign(0.3 * eps * (_beta[k] + betaJ), value)) / betaJ;
+            next[k] = value;
+            worst = Math.Max(worst, Math.Abs(value));
+        }
+        next[j] = eps * _dimension * 0.6;   // ω_{j+1,j}: local orthogonality, kept by the three-term recurrence
+        next[j + 1] = 1.0;
+        (_omega, _omegaPrevious) = (next, current);
+        return worst > OmegaThreshold;
     }
 
     private static void CheckStart(ReadOnlySpan<double> start, int dimension)
