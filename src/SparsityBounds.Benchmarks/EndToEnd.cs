@@ -75,6 +75,16 @@ internal static class EndToEnd
             Say($"Estimate (4 x 250, reorthogonalization {r}): total {s2:F2} s, HVPs {t2.Seconds:F2} s, outside {(s2 - t2.Seconds) / t2.Seconds:P1}; kept fraction {e2.KeptFraction:F4}");
         }
 
+        {
+            var start = new double[model.ParameterCount];
+            SparsityBounds.Numerics.CounterRandom.FillRademacher(0, 0, start);
+            foreach (Reorthogonalization r in new[] { Reorthogonalization.Full, Reorthogonalization.Partial })
+            {
+                var lanczos = new LanczosProcess(hessian, start, new LanczosOptions { Steps = 250, Reorthogonalization = r });
+                lanczos.Run();
+                Say($"one 250-step Lanczos run, {r}: {lanczos.Reorthogonalizations} reorthogonalised steps, {lanczos.OrthogonalizedVectors} basis vectors orthogonalised against ({(double)lanczos.OrthogonalizedVectors / (250.0 * 251 / 2):P0} of full)");
+            }
+        }
         if (overheadOnly) return;
 
         // (2) Truth and budgets.

@@ -36,6 +36,14 @@ internal static class Explore
         Console.WriteLine($"{count} HVPs, {watch.Elapsed.TotalMilliseconds / count:F2} ms each");
     }
 
+    internal static void Stream()
+    {
+        var data = new double[1 << 24]; // 128 MB
+        data.AsSpan().Fill(1.0);
+        double[] t = Timing.Interleaved([() => Bandwidth.ParallelSum(data, 1), () => Bandwidth.ParallelSum(data, 2)], 9, 0.2);
+        Console.WriteLine($"stream read 128 MB: 1 thread {data.Length * 8 / t[0] / 1e9:F1} GB/s, 2 threads {data.Length * 8 / t[1] / 1e9:F1} GB/s");
+    }
+
     internal static void Gemm()
     {
         const int m = 64, n = 256, k = 256;

@@ -22,6 +22,7 @@ public static class Program
         if (args.Length > 0 && args[0] == "--explore")
         {
             if (args[1] == "gemm") Explore.Gemm();
+            else if (args[1] == "stream") Explore.Stream();
             else if (args[1] == "hvploop") Explore.HvpLoop(int.Parse(args[2]));
             else if (args[1] == "tail") Explore.Tail();
             else if (args[1] == "hvp") Explore.Hvp([64, 256, 256, 10], int.Parse(args[2]));

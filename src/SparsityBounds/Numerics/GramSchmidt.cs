@@ -53,4 +53,42 @@ internal static class GramSchmidt
         }
         return norm;
     }
+
+    /// <summary>
+    /// As <see cref="OrthogonalizeTwice(double[][], int, Span{double}, Span{double})"/> against the basis vectors
+    /// basis[indices[0..]], in that order; coefficients[i] receives the projection on basis[indices[i]].
+    /// </summary>
+    internal static double OrthogonalizeTwice(double[][] basis, ReadOnlySpan<int> indices, Span<double> w, Span<double> coefficients)
+    {
+        int count = indices.Length;
+        if (coefficients.Length < count)
+            throw new ArgumentException($"coefficients has length {coefficients.Length}; expected at least {count}.", nameof(coefficients));
+        Span<double> block = stackalloc double[4];
+        double norm = VectorKernels.Norm(w);
+        for (int pass = 0; pass < 2; pass++)
+        {
+            int i = 0;
+            for (; i + 4 <= count; i += 4)
+            {
+                double[] b0 = basis[indices[i]], b1 = basis[indices[i + 1]], b2 = basis[indices[i + 2]], b3 = basis[indices[i + 3]];
+                VectorKernels.Dot4(b0, b1, b2, b3, w, block);
+                KrylovKernels.SubtractCombination4(b0, b1, b2, b3, block, w);
+                coefficients[i] += block[0];
+                coefficients[i + 1] += block[1];
+                coefficients[i + 2] += block[2];
+                coefficients[i + 3] += block[3];
+            }
+            for (; i < count; i++)
+            {
+                double[] b = basis[indices[i]];
+                double c = VectorKernels.Dot1(b, w);
+                VectorKernels.Axpy(-c, b, w);
+                coefficients[i] += c;
+            }
+            double after = VectorKernels.Norm(w);
+            if (after * after > 0.5 * norm * norm) return after;
+            norm = after;
+        }
+        return norm;
+    }
 }

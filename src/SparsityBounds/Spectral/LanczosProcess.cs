@@ -41,6 +41,10 @@ public sealed class LanczosProcess
     private double[] _omegaPrevious;
     private bool _reorthogonalizeNext;
     private int _reorthogonalizations;
+    private long _orthogonalizedVectors;
+    // Partial mode: the basis vectors the last reorthogonalisation used (carried into the forced next step) and the list.
+    private readonly bool[] _selected;
+    private readonly int[] _indices;
     private readonly double _invariantTolerance;
     private readonly double[] _alpha;
     private readonly double[] _beta;
@@ -88,6 +92,8 @@ public sealed class LanczosProcess
         _coefficients = _fullReorthogonalization || _partialReorthogonalization ? new double[_maxSteps] : [];
         _omega = _partialReorthogonalization ? new double[_maxSteps + 1] : [];
         _omegaPrevious = _partialReorthogonalization ? new double[_maxSteps + 1] : [];
+        _selected = _partialReorthogonalization ? new bool[_maxSteps + 1] : [];
+        _indices = _partialReorthogonalization ? new int[_maxSteps + 1] : [];
         _work = new double[dimension];
         if (_storeBasis)
         {
@@ -128,6 +134,10 @@ public sealed class LanczosProcess
     /// <see cref="Reorthogonalization.Full"/>, the triggered ones under <see cref="Reorthogonalization.Partial"/>, none
     /// otherwise. Counts across restarts, like <see cref="OperatorApplications"/>.</summary>
     public int Reorthogonalizations => _reorthogonalizations;
+
+    /// <summary>Basis vectors orthogonalised against, summed over <see cref="Reorthogonalizations"/> (the memory traffic
+    /// of reorthogonalisation in units of one basis vector per pass). Counts across restarts.</summary>
+    public long OrthogonalizedVectors => _orthogonalizedVectors;
 
     /// <summary>True when the basis vectors are stored (full or partial reorthogonalisation, or <see cref="LanczosOptions.KeepBasis"/>).</summary>
     public bool HasBasis => _storeBasis;
@@ -189,14 +199,34 @@ public sealed class LanczosProcess
             reorthogonalize = forced || triggered;
             _reorthogonalizeNext = reorthogonalize && !forced;
         }
-        if (reorthogonalize)
+        if (reorthogonalize && _partialReorthogonalization)
+        {
+            // Only against the vectors whose estimated overlap |ω_{j+1,k}| reached ε^{3/4} (PROPACK's choice), those of the
+            // triggering step (for the forced one), and v_{j−1}, v_j: the others are already orthogonal to that level.
+            int count = 0;
+            for (int k = 0; k <= j; k++)
+            {
+                bool use = Math.Abs(_omega[k]) >= OmegaReset || _selected[k] || k >= j - 1;
+                _selected[k] = use && _reorthogonalizeNext;   // remembered only for the forced step that follows
+                if (use) _indices[count++] = k;
+            }
+            _selected[j + 1] = _reorthogonalizeNext;
+            Span<double> c = _coefficients.AsSpan(0, count);
+            c.Clear();
+            beta = GramSchmidt.OrthogonalizeTwice(_basis!, _indices.AsSpan(0, count), w, c);
+            alpha += c[count - 1]; // the last index is j: the projection left on v_j corrects α_j
+            _reorthogonalizations++;
+            _orthogonalizedVectors += count;
+            for (int i = 0; i < count; i++) _omega[_indices[i]] = OmegaReset;   // v_{j+1} is orthogonal to these again
+        }
+        else if (reorthogonalize)
         {
             Span<double> c = _coefficients.AsSpan(0, j + 1);
             c.Clear();
             beta = GramSchmidt.OrthogonalizeTwice(_basis!, j + 1, w, c);
             alpha += c[j]; // the projection left on v_j is a correction to α_j
             _reorthogonalizations++;
-            if (_partialReorthogonalization) _omega.AsSpan(0, j + 1).Fill(OmegaReset);   // v_{j+1} is orthogonal again
+            _orthogonalizedVectors += j + 1;
         }
         else
         {
@@ -278,6 +308,7 @@ public sealed class LanczosProcess
             _omegaPrevious.AsSpan().Clear();
             _omega[0] = 1.0;   // ω_{0,0} = v₀ᵀv₀
             _reorthogonalizeNext = false;
+            _selected.AsSpan().Clear();
         }
     }
 
