@@ -16,7 +16,7 @@ namespace SparsityBounds.Models;
 /// passes: blocks of 64 samples, batched GEMMs (<see cref="MatrixKernels"/>), one partial product per chunk of the
 /// fixed <see cref="SamplePartition"/> (at most <see cref="MaxChunks"/> chunks), summed in chunk order (bitwise
 /// identical for any thread count).</para>
-/// <para><see cref="ApplyMany"/> runs up to <see cref="MaxDirections"/> directions per pass. Per 64-sample block the
+/// <para><see cref="ApplyMany"/> runs <see cref="MaxDirections"/> directions per pass. Per 64-sample block the
 /// directions' R-activations are stacked as [k·64 × n_l] matrices, so the products with the weights W_l (the
 /// R-forward Ȧ W_lᵀ and the back-propagation Δ̇ W_l) are one GEMM of k·64 rows, and the products with the cached
 /// primal rows (A V_jᵀ, Δ̇_jᵀ A, Δᵀ Ȧ_j, Δ V_j) reuse those rows from cache k times. Every output element is
@@ -27,8 +27,10 @@ namespace SparsityBounds.Models;
 /// </remarks>
 internal sealed class MlpCurvatureOperator : IBlockSymmetricOperator, IChunkJob
 {
-    /// <summary>Directions per pass of <see cref="ApplyMany"/> (more are run in consecutive passes).</summary>
-    internal const int MaxDirections = 8;
+    /// <summary>Directions per pass of <see cref="ApplyMany"/> (more are run in consecutive passes). Two measured best
+    /// on a [64, 256, 256, 10] net (0.95 of two single products; eight stacked directions overflow the 1 MiB L2 with
+    /// their [8·64 × 256] buffers and ran at 1.1 per direction; docs/benchmarks.md).</summary>
+    internal const int MaxDirections = 2;
 
     /// <summary>Chunks of the sample partition: few, so the per-chunk outputs (k·D doubles each) and their
     /// reduction stay small, and enough to balance two to eight cores.</summary>
