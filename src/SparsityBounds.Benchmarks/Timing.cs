@@ -36,7 +36,10 @@ internal static class Timing
         var watch = new Stopwatch();
         for (int a = 0; a < k; a++)
         {
-            actions[a]();
+            // Warm-up long enough for tiered compilation to reach optimised code (a Tier-0 SIMD loop is many times slower).
+            watch.Restart();
+            int warm = 0;
+            do { actions[a](); warm++; } while (watch.Elapsed.TotalSeconds < 0.25 || warm < 40 && watch.Elapsed.TotalSeconds < 1.0);
             watch.Restart();
             int calls = 0;
             do { actions[a](); calls++; } while (watch.Elapsed.TotalSeconds < sampleSeconds / 2);
