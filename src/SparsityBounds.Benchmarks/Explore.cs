@@ -3,7 +3,12 @@ using SparsityBounds.Operators;
 
 namespace SparsityBounds.Benchmarks;
 
-/// <summary>Exploratory quick timings (<c>--explore dense</c>): medians, not BenchmarkDotNet.</summary>
+/// <summary>
+/// Exploratory quick timings, medians of interleaved samples (not BenchmarkDotNet): <c>--explore [D …]</c> dense apply
+/// against OpenBLAS and the stream read; <c>hvp threads</c> gradient, HVP and ApplyMany(8) with the FMA peak;
+/// <c>gemm</c> GEMM shapes against the FMA loops; <c>stream</c> read bandwidth on 1 and 2 threads; <c>tail</c> an output
+/// layer of 10 against 16 classes; <c>hvploop seconds</c> HVPs in a loop (for a profiler).
+/// </summary>
 internal static class Explore
 {
     internal static void Tail()

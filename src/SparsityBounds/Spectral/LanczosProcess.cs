@@ -12,12 +12,13 @@ namespace SparsityBounds.Spectral;
 /// <remarks>
 /// <para>Recurrence (Lanczos 1950; Golub &amp; Van Loan §10.1): w = A v_j, α_j = v_jᵀw,
 /// r_j = w − α_j v_j − β_{j−1} v_{j−1} (one fused pass that also returns ‖r_j‖²), optionally reorthogonalised
-/// against every stored vector, then β_j = ‖r_j‖ and v_{j+1} = r_j / β_j. T_m has diagonal α₀..α_{m−1} and
+/// against the stored vectors (every step and every vector under <see cref="Reorthogonalization.Full"/>; where Simon's
+/// estimates call for it under <see cref="Reorthogonalization.Partial"/>), then β_j = ‖r_j‖ and v_{j+1} = r_j / β_j. T_m has diagonal α₀..α_{m−1} and
 /// off-diagonal β₀..β_{m−2}; β_{m−1} is the residual norm that measures how far span V_m is from invariant.</para>
 /// <para>When β_j ≤ <see cref="LanczosOptions.InvariantSubspaceTolerance"/>·‖A‖ₑₛₜ the process stops with
 /// <see cref="FoundInvariantSubspace"/> set: the Krylov space is invariant and e₁ᵀf(T)e₁ = v₀ᵀf(A)v₀ exactly.</para>
 /// <para>Memory: without a stored basis, three vectors of length D, allocated once; no O(D) allocation per
-/// step. With a stored basis (full reorthogonalisation or <see cref="LanczosOptions.KeepBasis"/>), each basis
+/// step. With a stored basis (full or partial reorthogonalisation, or <see cref="LanczosOptions.KeepBasis"/>), each basis
 /// vector is allocated when the process first reaches it and reused after <see cref="Restart"/>.</para>
 /// <para>Thread safety: an instance is not thread-safe; it applies the operator from the calling thread only.</para>
 /// <para>Example:
