@@ -107,9 +107,13 @@ internal static class Explore
                 var opf = DenseSymmetricOperator.Create(m, DenseStorage.Single, threads);
                 var stream = new double[op.StoredBytes / 8]; stream.AsSpan().Fill(1.0);
                 OpenBlas.SetThreads(threads);
+                double[] xs = new double[2 * d], ys = new double[2 * d];
+                x.CopyTo(xs, 0);
+                x.CopyTo(xs, d);
                 double[] t = Timing.Interleaved([() => op.Apply(x, y), () => opf.Apply(x, y), () => OpenBlas.Dsymv(d, flat, x, y),
-                    () => OpenBlas.Dgemv(d, flat, x, y), () => Bandwidth.ParallelSum(stream, threads)]);
+                    () => OpenBlas.Dgemv(d, flat, x, y), () => Bandwidth.ParallelSum(stream, threads), () => op.ApplyMany(xs, ys, 2)]);
                 (double tApply, double tF, double tSymv, double tGemv, double tStream) = (t[0], t[1], t[2], t[3], t[4]);
+                Console.WriteLine($"D={d} t={threads}: ApplyMany(2) {t[5] * 1e6:F0} us = {t[5] / tApply:F2} x one Apply");
                 double gb = op.StoredBytes / 1e9;
                 Console.WriteLine($"D={d} t={threads}: apply {tApply * 1e6:F0} us ({gb / tApply:F1} GB/s), f32 {tF * 1e6:F0} us, dsymv {tSymv * 1e6:F0} us, dgemv {tGemv * 1e6:F0} us, stream {tStream * 1e6:F0} us ({gb / tStream:F1} GB/s); apply/dsymv {tApply / tSymv:F2}, stream/apply {tStream / tApply:F2}");
             }

@@ -114,6 +114,48 @@ public class DenseSymmetricOperatorPackedTests
     }
 
     [Test]
+    public void ApplyMany_EqualsApply_Bitwise([Values(5, 130, 1500)] int n, [Values] DenseStorage storage, [Values(1, 2)] int threads)
+    {
+        var op = DenseSymmetricOperator.Create(OperatorTestData.RandomSymmetric(n, seed: n), storage, threads);
+        foreach (int count in new[] { 0, 1, 2, 5 })
+        {
+            double[] xs = OperatorTestData.Gaussian(count * n, 40 + count), ys = new double[count * n], single = new double[n];
+            op.ApplyMany(xs, ys, count);
+            for (int j = 0; j < count; j++)
+            {
+                op.Apply(xs.AsSpan(j * n, n), single);
+                Assert.That(ys.AsSpan(j * n, n).ToArray(), Is.EqualTo(single).Using<double>(SameBits), $"count {count}, vector {j}");
+            }
+        }
+    }
+
+    [Test]
+    public void ApplyMany_AllocatesNothing_AfterTheFirstCall()
+    {
+        const int n = 1500, count = 4;
+        var op = new DenseSymmetricOperator(OperatorTestData.RandomSymmetric(n, seed: 6));
+        double[] xs = OperatorTestData.Gaussian(count * n, 7), ys = new double[count * n];
+        op.ApplyMany(xs, ys, count);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 5; i++) op.ApplyMany(xs, ys, count);
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
+
+    [Test]
+    public void ApplyMany_RejectsBadArguments_WithoutWriting()
+    {
+        var op = new DenseSymmetricOperator(OperatorTestData.RandomSymmetric(4, 3));
+        double[] ys = Enumerable.Repeat(7.0, 8).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => op.ApplyMany(new double[8], ys, -1), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("count"));
+            Assert.That(() => op.ApplyMany(new double[7], ys, 2), Throws.ArgumentException.With.Property("ParamName").EqualTo("xs"));
+            Assert.That(() => op.ApplyMany(new double[8], new double[4], 2), Throws.ArgumentException.With.Property("ParamName").EqualTo("ys"));
+        });
+        Assert.That(ys, Is.All.EqualTo(7.0));
+    }
+
+    [Test]
     public void Create_RejectsBadArguments()
     {
         var a = OperatorTestData.RandomSymmetric(3, 1);

@@ -134,6 +134,96 @@ internal static class SymmetricBlockKernels
         Unsafe.Add(ref yI, 3) += Vector256.Sum(acc3);
     }
 
+    /// <summary>
+    /// <see cref="OffDiagonal{T, TReader}"/> for two vectors at once: the second vector's x and y sit
+    /// <paramref name="second"/> elements after the first's. Each stored entry is loaded once for both; every output
+    /// element gets the same operation sequence as in the one-vector kernel (bitwise equal).
+    /// </summary>
+    internal static void OffDiagonal2<T, TReader>(ref T block, int rows, int columns,
+        ref double xI, ref double xJ, ref double yI, ref double yJ, nint second)
+        where T : unmanaged where TReader : IEntryReader<T>
+    {
+        int tiles = columns / 4;
+        var zero = Vector256<double>.Zero;
+        for (int r = 0; r < rows; r += 4)
+            RowGroup2<T, TReader>(ref Unsafe.Add(ref block, (nint)r * columns), tiles, zero, zero, zero, zero, zero, zero, zero, zero,
+                ref Unsafe.Add(ref xI, r), ref xJ, ref Unsafe.Add(ref yI, r), ref yJ, second);
+    }
+
+    /// <summary><see cref="Diagonal{T, TReader}"/> for two vectors at once (layout as <see cref="OffDiagonal2{T, TReader}"/>).</summary>
+    internal static void Diagonal2<T, TReader>(ref T block, int size, ref double x, ref double y, nint second)
+        where T : unmanaged where TReader : IEntryReader<T>
+    {
+        int tiles = size / 4;
+        for (int g = 0; g < tiles; g++)
+        {
+            int r = 4 * g;
+            ref T tile = ref Unsafe.Add(ref block, (nint)r * size + g * TileEntries);
+            var xd = Vector256.LoadUnsafe(ref Unsafe.Add(ref x, r));
+            var xe = Vector256.LoadUnsafe(ref Unsafe.Add(ref x, r + second));
+            var a0 = TReader.Load4(ref tile, 0);
+            var a1 = TReader.Load4(ref tile, 4);
+            var a2 = TReader.Load4(ref tile, 8);
+            var a3 = TReader.Load4(ref tile, 12);
+            RowGroup2<T, TReader>(ref Unsafe.Add(ref tile, TileEntries), tiles - g - 1,
+                a0 * xd, a1 * xd, a2 * xd, a3 * xd, a0 * xe, a1 * xe, a2 * xe, a3 * xe,
+                ref Unsafe.Add(ref x, r), ref Unsafe.Add(ref x, r + 4), ref Unsafe.Add(ref y, r), ref Unsafe.Add(ref y, r + 4), second);
+        }
+    }
+
+    // RowGroup for two vectors (u: first, w: second at +second): 8 accumulators, 8 broadcasts. Needs more than 16 vector
+    // registers to avoid spills; AVX-512 machines have 32 (the JIT uses them for Vector256 too).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RowGroup2<T, TReader>(ref T tile, int tiles,
+        Vector256<double> u0, Vector256<double> u1, Vector256<double> u2, Vector256<double> u3,
+        Vector256<double> w0, Vector256<double> w1, Vector256<double> w2, Vector256<double> w3,
+        ref double xI, ref double xJ, ref double yI, ref double yJ, nint second)
+        where T : unmanaged where TReader : IEntryReader<T>
+    {
+        var x0 = Vector256.Create(xI);
+        var x1 = Vector256.Create(Unsafe.Add(ref xI, 1));
+        var x2 = Vector256.Create(Unsafe.Add(ref xI, 2));
+        var x3 = Vector256.Create(Unsafe.Add(ref xI, 3));
+        var z0 = Vector256.Create(Unsafe.Add(ref xI, second));
+        var z1 = Vector256.Create(Unsafe.Add(ref xI, second + 1));
+        var z2 = Vector256.Create(Unsafe.Add(ref xI, second + 2));
+        var z3 = Vector256.Create(Unsafe.Add(ref xI, second + 3));
+        nint at = 0;
+        for (nint c = 0; c < 4 * (nint)tiles; c += 4, at += TileEntries)
+        {
+            var xv = Vector256.LoadUnsafe(ref Unsafe.Add(ref xJ, c));
+            var xw = Vector256.LoadUnsafe(ref Unsafe.Add(ref xJ, c + second));
+            var a0 = TReader.Load4(ref tile, at);
+            var a1 = TReader.Load4(ref tile, at + 4);
+            var a2 = TReader.Load4(ref tile, at + 8);
+            var a3 = TReader.Load4(ref tile, at + 12);
+            u0 = Vector256.FusedMultiplyAdd(a0, xv, u0);
+            u1 = Vector256.FusedMultiplyAdd(a1, xv, u1);
+            u2 = Vector256.FusedMultiplyAdd(a2, xv, u2);
+            u3 = Vector256.FusedMultiplyAdd(a3, xv, u3);
+            w0 = Vector256.FusedMultiplyAdd(a0, xw, w0);
+            w1 = Vector256.FusedMultiplyAdd(a1, xw, w1);
+            w2 = Vector256.FusedMultiplyAdd(a2, xw, w2);
+            w3 = Vector256.FusedMultiplyAdd(a3, xw, w3);
+            ref double yc = ref Unsafe.Add(ref yJ, c);
+            var t01 = Vector256.FusedMultiplyAdd(a1, x1, Vector256.FusedMultiplyAdd(a0, x0, Vector256.LoadUnsafe(ref yc)));
+            var t23 = Vector256.FusedMultiplyAdd(a3, x3, a2 * x2);
+            (t01 + t23).StoreUnsafe(ref yc);
+            ref double ye = ref Unsafe.Add(ref yJ, c + second);
+            var s01 = Vector256.FusedMultiplyAdd(a1, z1, Vector256.FusedMultiplyAdd(a0, z0, Vector256.LoadUnsafe(ref ye)));
+            var s23 = Vector256.FusedMultiplyAdd(a3, z3, a2 * z2);
+            (s01 + s23).StoreUnsafe(ref ye);
+        }
+        yI += Vector256.Sum(u0);
+        Unsafe.Add(ref yI, 1) += Vector256.Sum(u1);
+        Unsafe.Add(ref yI, 2) += Vector256.Sum(u2);
+        Unsafe.Add(ref yI, 3) += Vector256.Sum(u3);
+        Unsafe.Add(ref yI, second) += Vector256.Sum(w0);
+        Unsafe.Add(ref yI, second + 1) += Vector256.Sum(w1);
+        Unsafe.Add(ref yI, second + 2) += Vector256.Sum(w2);
+        Unsafe.Add(ref yI, second + 3) += Vector256.Sum(w3);
+    }
+
     /// <summary>Storage index of entry (r, c) inside a block with <paramref name="columns"/> columns (tile order).</summary>
     internal static long TileIndex(int r, int c, int columns) => (long)(r >> 2) * 4 * columns + (c >> 2) * TileEntries + (r & 3) * 4 + (c & 3);
 

@@ -44,6 +44,24 @@ public class SymmetricBlockKernelsTests
     }
 
     [Test]
+    public void PairKernels_EqualTwoSingleVectorCalls_Bitwise([Values(4, 12)] int rows, [Values(4, 20)] int columns)
+    {
+        double[] block = Values(rows * columns, 11), diagonal = Values(rows * rows, 12);
+        const int second = 64;
+        double[] x = Values(2 * second, 13), y = Values(2 * second, 14);
+        double[] yRef = (double[])y.Clone();
+        // Pair call: x_I at 0, x_J at 32 (second vector at +64).
+        SymmetricBlockKernels.OffDiagonal2<double, DoubleEntries>(ref block[0], rows, columns, ref x[0], ref x[32], ref y[0], ref y[32], second);
+        SymmetricBlockKernels.Diagonal2<double, DoubleEntries>(ref diagonal[0], rows, ref x[0], ref y[0], second);
+        foreach (int offset in new[] { 0, second })
+        {
+            SymmetricBlockKernels.OffDiagonal<double, DoubleEntries>(ref block[0], rows, columns, ref x[offset], ref x[offset + 32], ref yRef[offset], ref yRef[offset + 32]);
+            SymmetricBlockKernels.Diagonal<double, DoubleEntries>(ref diagonal[0], rows, ref x[offset], ref yRef[offset]);
+        }
+        Assert.That(y, Is.EqualTo(yRef));
+    }
+
+    [Test]
     public void SingleEntries_WidenExactly([Values(4, 12)] int rows)
     {
         const int columns = 8;
