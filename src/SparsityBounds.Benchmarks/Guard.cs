@@ -53,6 +53,14 @@ internal static class Guard
             double[] t = Timing.Interleaved([() => Bandwidth.ParallelSum(stream, Environment.ProcessorCount), () => denseLarge.Apply(xLarge, yLarge)], 7, 0.03);
             return t[0] / t[1];
         }));
+        double[] xsLarge = new double[2 * dLarge], ysLarge = new double[2 * dLarge];
+        xLarge.CopyTo(xsLarge, 0);
+        xLarge.CopyTo(xsLarge, dLarge);
+        checks.Add(new("dense apply (D = 3000): ApplyMany(2 vectors) time / one Apply time", "<=", 1.8, false, () =>
+        {
+            double[] t = Timing.Interleaved([() => denseLarge.Apply(xLarge, yLarge), () => denseLarge.ApplyMany(xsLarge, ysLarge, 2)], 7, 0.03);
+            return t[1] / t[0];
+        }));
         var denseLargeSingle = DenseSymmetricOperator.Create(BenchData.Symmetric(dLarge), DenseStorage.Single);
         checks.Add(new("dense apply (D = 3000), float32 storage: speed-up over double storage", ">=", 1.2, true, () =>
         {
