@@ -28,8 +28,9 @@ namespace SparsityBounds.Models;
 internal sealed class MlpCurvatureOperator : IBlockSymmetricOperator, IChunkJob
 {
     /// <summary>Directions per pass of <see cref="ApplyMany"/> (more are run in consecutive passes). Two measured best
-    /// on a [64, 256, 256, 10] net (0.95 of two single products; eight stacked directions overflow the 1 MiB L2 with
-    /// their [8·64 × 256] buffers and ran at 1.1 per direction; docs/benchmarks.md).</summary>
+    /// on a [64, 256, 256, 10] net (0.95–0.99 of two single products; eight stacked directions overflow the 1 MiB L2
+    /// with their [8·64 × 256] buffers and ran at 1.1 per direction); on [64, 64, 64, 10] and [64, 128, 128, 10] two,
+    /// four and eight per pass were within 5 % of each other (docs/benchmarks.md).</summary>
     internal const int MaxDirections = 2;
 
     /// <summary>Chunks of the sample partition: few, so the per-chunk outputs (k·D doubles each) and their
