@@ -1,20 +1,24 @@
 using System.Numerics.Tensors;
 using BenchmarkDotNet.Attributes;
 using MathNet.Numerics.LinearAlgebra;
+using SparsityBounds.Benchmarks.Peers;
 using SparsityBounds.Operators;
 
 namespace SparsityBounds.Benchmarks.Operators;
 
 /// <summary>
-/// Dense symmetric apply (y = A x) against a naive scalar loop (baseline), MathNet's managed multiply, and a
-/// streaming read of the same D² doubles (the bandwidth bound) on one and on all cores.
+/// Dense symmetric apply (y = A x) against a naive scalar loop (baseline), MathNet's managed multiply, OpenBLAS
+/// <c>cblas_dsymv</c> (reads the upper triangle, like Apply) and <c>cblas_dgemv</c> (reads all of A) at the same thread
+/// count, and a streaming read of the bytes Apply reads (the bandwidth bound) on the same threads.
 /// </summary>
+/// <remarks>Threads = 1 or 2 caps Apply (maxDegreeOfParallelism), OpenBLAS (openblas_set_num_threads) and the stream
+/// read alike; the naive loop and MathNet are single-threaded in both groups.</remarks>
 [MemoryDiagnoser]
 [BenchmarkCategory("Operators")]
 public class DenseSymmetricOperatorBenchmarks
 {
     private double[,] _matrix = null!;
-    private double[] _flat = null!;
+    private double[] _flat = null!, _stream = null!;
     private double[] _x = null!, _y = null!;
     private DenseSymmetricOperator _op = null!, _opSingle = null!;
     private Matrix<double> _mathNet = null!;
@@ -22,6 +26,9 @@ public class DenseSymmetricOperatorBenchmarks
 
     [Params(1000, 2047, 4000)]
     public int D;
+
+    [Params(1, 2)]
+    public int Threads;
 
     [GlobalSetup]
     public void Setup()
@@ -32,11 +39,14 @@ public class DenseSymmetricOperatorBenchmarks
         Buffer.BlockCopy(_matrix, 0, _flat, 0, _flat.Length * sizeof(double));
         _x = BenchData.Vector(D, 1);
         _y = new double[D];
-        _op = new DenseSymmetricOperator(_matrix);
-        _opSingle = new DenseSymmetricOperator(_matrix, maxDegreeOfParallelism: 1);
+        _op = new DenseSymmetricOperator(_matrix, maxDegreeOfParallelism: Threads);
+        _opSingle = DenseSymmetricOperator.Create(_matrix, DenseStorage.Single, maxDegreeOfParallelism: Threads);
+        _stream = new double[_op.StoredBytes / sizeof(double)];
+        _stream.AsSpan().Fill(1.0);
         _mathNet = Matrix<double>.Build.DenseOfArray(_matrix);
         _mx = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.DenseOfArray(_x);
         _my = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(D);
+        if (OpenBlas.IsAvailable) OpenBlas.SetThreads(Threads);
     }
 
     [Benchmark(Baseline = true)]
@@ -56,26 +66,18 @@ public class DenseSymmetricOperatorBenchmarks
     public double MathNetMultiply() { _mathNet.Multiply(_mx, _my); return _my[0]; }
 
     [Benchmark]
-    public double ApplySingleThread() { _opSingle.Apply(_x, _y); return _y[0]; }
+    public double OpenBlasDsymv() { OpenBlas.Dsymv(D, _flat, _x, _y); return _y[0]; }
+
+    [Benchmark]
+    public double OpenBlasDgemv() { OpenBlas.Dgemv(D, _flat, _x, _y); return _y[0]; }
 
     [Benchmark]
     public double Apply() { _op.Apply(_x, _y); return _y[0]; }
 
-    /// <summary>Reads the D² doubles once on one core: the single-core bandwidth bound of Apply.</summary>
     [Benchmark]
-    public double StreamReadSingleThread() => TensorPrimitives.Sum<double>(_flat);
+    public double ApplySingleStorage() { _opSingle.Apply(_x, _y); return _y[0]; }
 
-    /// <summary>Reads the D² doubles once, split over all cores: the bandwidth bound of the parallel Apply.</summary>
+    /// <summary>Reads as many bytes as Apply (the packed upper triangle, doubles) once on <see cref="Threads"/> cores: the bandwidth bound.</summary>
     [Benchmark]
-    public double StreamRead()
-    {
-        int chunks = Environment.ProcessorCount;
-        var partial = new double[chunks];
-        Parallel.For(0, chunks, c =>
-        {
-            int start = (int)((long)_flat.Length * c / chunks), end = (int)((long)_flat.Length * (c + 1) / chunks);
-            partial[c] = TensorPrimitives.Sum<double>(_flat.AsSpan(start, end - start));
-        });
-        return partial.Sum();
-    }
+    public double StreamRead() => Bandwidth.ParallelSum(_stream, Threads);
 }

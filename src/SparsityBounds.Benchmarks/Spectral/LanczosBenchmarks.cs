@@ -25,6 +25,7 @@ public class LanczosBenchmarks
     private double[] _product = null!;
     private LanczosProcess _recurrence = null!;
     private LanczosProcess _full = null!;
+    private LanczosProcess _partial = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -38,6 +39,8 @@ public class LanczosBenchmarks
         _recurrence = new LanczosProcess(_operator, _start, new LanczosOptions { Steps = Steps, Reorthogonalization = Reorthogonalization.None });
         _full = new LanczosProcess(_operator, _start, new LanczosOptions { Steps = Steps, Reorthogonalization = Reorthogonalization.Full });
         _full.Run(); // allocate the basis once
+        _partial = new LanczosProcess(_operator, _start, new LanczosOptions { Steps = Steps, Reorthogonalization = Reorthogonalization.Partial });
+        _partial.Run();
     }
 
     [Benchmark(Baseline = true)]
@@ -51,6 +54,10 @@ public class LanczosBenchmarks
 
     [Benchmark]
     public int FullReorthogonalization() => RunAgain(_full);
+
+    /// <summary>Partial reorthogonalisation: Simon's ω recurrence every step, a pass over the basis only when triggered.</summary>
+    [Benchmark]
+    public int PartialReorthogonalization() => RunAgain(_partial);
 
     [Benchmark]
     public int Recurrence_NewProcess() => RunNew(new LanczosOptions { Steps = Steps, Reorthogonalization = Reorthogonalization.None });

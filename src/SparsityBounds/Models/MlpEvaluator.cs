@@ -15,6 +15,7 @@ internal sealed class MlpEvaluator : IChunkJob
     private readonly Loss _loss;
     private readonly SampleSet _data;
     private readonly double[] _theta;
+    private readonly double[] _thetaTransposed;
     private ChunkBuffers?[] _chunks = [];
     private SamplePartition _partition;
     private Mode _mode;
@@ -27,6 +28,7 @@ internal sealed class MlpEvaluator : IChunkJob
         _loss = loss;
         _data = data;
         _theta = new double[net.ParameterCount];
+        _thetaTransposed = new double[net.ParameterCount];
     }
 
     internal int MaxDegreeOfParallelism { get; set; }
@@ -56,6 +58,7 @@ internal sealed class MlpEvaluator : IChunkJob
     private void Run(ReadOnlySpan<double> theta, Mode mode)
     {
         theta.CopyTo(_theta);
+        MlpPasses.TransposeWeights(_net, _theta, _thetaTransposed);
         _mode = mode;
         _scale = 1.0 / _data.Count;
         _partition = new SamplePartition(_data.Count, _net.ParameterCount);
@@ -81,7 +84,7 @@ internal sealed class MlpEvaluator : IChunkJob
             for (int l = 1; l <= layers; l++)
             {
                 Span<double> z = ws.Activations[l].AsSpan(0, rows * sizes[l]);
-                MlpPasses.Linear(_net, _theta, l, input, rows, z);
+                MlpPasses.LinearTransposed(_net, _thetaTransposed, l, input, rows, z);
                 if (l < layers)
                     MlpPasses.Activate(_net.Activation, z, gradient ? ws.FirstDerivatives[l].AsSpan(0, z.Length) : Span<double>.Empty, Span<double>.Empty);
                 input = z;

@@ -133,7 +133,9 @@ public sealed class MlpObjective
     /// </summary>
     /// <remarks>The primal pass (activations, derivatives, back-propagated loss gradients) is computed once here and
     /// cached, so each application costs an R-forward and an R-backward pass and allocates nothing. Memory: about
-    /// N · Σ_l n_l · 4 doubles plus D doubles per chunk (at most 32 chunks).</remarks>
+    /// N · Σ_l n_l · 4 doubles plus D doubles per chunk (at most 8 chunks) and two more D-vectors (transposed weights).
+    /// The operator also implements <see cref="IBlockSymmetricOperator"/>: <c>ApplyMany</c> runs several directions per
+    /// pass (e.g. SLQ probes in lock step), each product bitwise equal to <see cref="ISymmetricOperator.Apply"/>.</remarks>
     /// <param name="parameters">θ, length <see cref="Dimension"/>, finite (copied).</param>
     /// <exception cref="ArgumentException">Wrong length or a non-finite entry.</exception>
     public ISymmetricOperator Hessian(ReadOnlySpan<double> parameters)
@@ -146,6 +148,7 @@ public sealed class MlpObjective
     /// The generalised Gauss–Newton matrix G = (1/N) Σᵢ Jᵢᵀ H_z,ᵢ Jᵢ (Jᵢ the Jacobian of the logits, H_z the loss
     /// Hessian in the logits; Schraudolph, Neural Computation 2002): positive semi-definite. The L1 term adds nothing.
     /// </summary>
+    /// <remarks>Like <see cref="Hessian"/>, the operator caches the primal pass and implements <see cref="IBlockSymmetricOperator"/>.</remarks>
     /// <param name="parameters">θ, length <see cref="Dimension"/>, finite (copied).</param>
     /// <exception cref="ArgumentException">Wrong length or a non-finite entry.</exception>
     public ISymmetricOperator GaussNewton(ReadOnlySpan<double> parameters)

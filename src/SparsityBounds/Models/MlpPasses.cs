@@ -38,12 +38,12 @@ internal readonly struct SamplePartition
     /// <summary>At most this many chunks (bounds the per-chunk partial-gradient memory and the reduction).</summary>
     internal const int MaxChunks = 32;
 
-    internal SamplePartition(int sampleCount, int parameterCount)
+    internal SamplePartition(int sampleCount, int parameterCount, int maxChunks = MaxChunks)
     {
         SampleCount = sampleCount;
         BlockCount = (sampleCount + BlockSize - 1) / BlockSize;
         // Keep chunks × parameters ≤ 2^24 doubles (128 MiB) of partial sums.
-        int memoryCap = (int)Math.Clamp((1L << 24) / Math.Max(1, parameterCount), 1, MaxChunks);
+        int memoryCap = (int)Math.Clamp((1L << 24) / Math.Max(1, parameterCount), 1, maxChunks);
         ChunkCount = Math.Min(BlockCount, memoryCap);
     }
 
@@ -69,6 +69,28 @@ internal static class MlpPasses
         int nIn = net.Sizes[l - 1], nOut = net.Sizes[l];
         ActivationKernels.BroadcastRows(theta.Slice(net.BiasOffsets[l], nOut), rows, z);
         MatrixKernels.MultiplyAddTransposedB(rows, nOut, nIn, input, nIn, theta.Slice(net.WeightOffsets[l], nOut * nIn), nIn, z, nOut);
+    }
+
+    /// <summary>
+    /// The parameter vector with every weight block transposed (W_l stored [n_{l−1} × n_l]) and biases copied: the B operand
+    /// of <see cref="LinearTransposed"/>, made once per θ or direction instead of once per 64-sample block.
+    /// </summary>
+    internal static void TransposeWeights(Mlp net, ReadOnlySpan<double> theta, Span<double> transposed)
+    {
+        for (int l = 1; l <= net.LayerCount; l++)
+        {
+            int nIn = net.Sizes[l - 1], nOut = net.Sizes[l];
+            MatrixKernels.Transpose(nOut, nIn, theta.Slice(net.WeightOffsets[l], nOut * nIn), transposed.Slice(net.WeightOffsets[l], nOut * nIn));
+            theta.Slice(net.BiasOffsets[l], nOut).CopyTo(transposed.Slice(net.BiasOffsets[l], nOut));
+        }
+    }
+
+    /// <summary>z = input · W_lᵀ + 1 b_lᵀ from transposed weights (<see cref="TransposeWeights"/>); bitwise equal to <see cref="Linear"/>.</summary>
+    internal static void LinearTransposed(Mlp net, ReadOnlySpan<double> transposed, int l, ReadOnlySpan<double> input, int rows, Span<double> z)
+    {
+        int nIn = net.Sizes[l - 1], nOut = net.Sizes[l];
+        ActivationKernels.BroadcastRows(transposed.Slice(net.BiasOffsets[l], nOut), rows, z);
+        MatrixKernels.MultiplyAdd(rows, nOut, nIn, input, nIn, transposed.Slice(net.WeightOffsets[l], nOut * nIn), nOut, z, nOut);
     }
 
     /// <summary>In place z → φ(z), with φ' and (when not empty) φ'' written alongside.</summary>

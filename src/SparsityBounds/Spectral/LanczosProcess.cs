@@ -12,12 +12,13 @@ namespace SparsityBounds.Spectral;
 /// <remarks>
 /// <para>Recurrence (Lanczos 1950; Golub &amp; Van Loan §10.1): w = A v_j, α_j = v_jᵀw,
 /// r_j = w − α_j v_j − β_{j−1} v_{j−1} (one fused pass that also returns ‖r_j‖²), optionally reorthogonalised
-/// against every stored vector, then β_j = ‖r_j‖ and v_{j+1} = r_j / β_j. T_m has diagonal α₀..α_{m−1} and
+/// against the stored vectors (every step and every vector under <see cref="Reorthogonalization.Full"/>; where Simon's
+/// estimates call for it under <see cref="Reorthogonalization.Partial"/>), then β_j = ‖r_j‖ and v_{j+1} = r_j / β_j. T_m has diagonal α₀..α_{m−1} and
 /// off-diagonal β₀..β_{m−2}; β_{m−1} is the residual norm that measures how far span V_m is from invariant.</para>
 /// <para>When β_j ≤ <see cref="LanczosOptions.InvariantSubspaceTolerance"/>·‖A‖ₑₛₜ the process stops with
 /// <see cref="FoundInvariantSubspace"/> set: the Krylov space is invariant and e₁ᵀf(T)e₁ = v₀ᵀf(A)v₀ exactly.</para>
 /// <para>Memory: without a stored basis, three vectors of length D, allocated once; no O(D) allocation per
-/// step. With a stored basis (full reorthogonalisation or <see cref="LanczosOptions.KeepBasis"/>), each basis
+/// step. With a stored basis (full or partial reorthogonalisation, or <see cref="LanczosOptions.KeepBasis"/>), each basis
 /// vector is allocated when the process first reaches it and reused after <see cref="Restart"/>.</para>
 /// <para>Thread safety: an instance is not thread-safe; it applies the operator from the calling thread only.</para>
 /// <para>Example:
@@ -35,6 +36,16 @@ public sealed class LanczosProcess
     private readonly int _maxSteps;
     private readonly bool _storeBasis;
     private readonly bool _fullReorthogonalization;
+    private readonly bool _partialReorthogonalization;
+    // Partial mode: ω estimates for v_j (current) and v_{j−1} (previous), indexed by k; swapped every step.
+    private double[] _omega;
+    private double[] _omegaPrevious;
+    private bool _reorthogonalizeNext;
+    private int _reorthogonalizations;
+    private long _orthogonalizedVectors;
+    // Partial mode: the basis vectors the last reorthogonalisation used (carried into the forced next step) and the list.
+    private readonly bool[] _selected;
+    private readonly int[] _indices;
     private readonly double _invariantTolerance;
     private readonly double[] _alpha;
     private readonly double[] _beta;
@@ -74,11 +85,16 @@ public sealed class LanczosProcess
         _dimension = dimension;
         _maxSteps = Math.Min(options.Steps, dimension);
         _fullReorthogonalization = options.Reorthogonalization == Reorthogonalization.Full;
-        _storeBasis = _fullReorthogonalization || options.KeepBasis;
+        _partialReorthogonalization = options.Reorthogonalization == Reorthogonalization.Partial;
+        _storeBasis = _fullReorthogonalization || _partialReorthogonalization || options.KeepBasis;
         _invariantTolerance = options.InvariantSubspaceTolerance;
         _alpha = new double[_maxSteps];
         _beta = new double[_maxSteps];
-        _coefficients = _fullReorthogonalization ? new double[_maxSteps] : [];
+        _coefficients = _fullReorthogonalization || _partialReorthogonalization ? new double[_maxSteps] : [];
+        _omega = _partialReorthogonalization ? new double[_maxSteps + 1] : [];
+        _omegaPrevious = _partialReorthogonalization ? new double[_maxSteps + 1] : [];
+        _selected = _partialReorthogonalization ? new bool[_maxSteps + 1] : [];
+        _indices = _partialReorthogonalization ? new int[_maxSteps + 1] : [];
         _work = new double[dimension];
         if (_storeBasis)
         {
@@ -115,7 +131,16 @@ public sealed class LanczosProcess
     /// <summary>Running lower bound on ‖A‖₂: max over steps of ‖T e_j‖ = √(β_{j−1}² + α_j² + β_j²).</summary>
     public double NormEstimate => _normEstimate;
 
-    /// <summary>True when the basis vectors are stored (full reorthogonalisation or <see cref="LanczosOptions.KeepBasis"/>).</summary>
+    /// <summary>Steps at which the new vector was orthogonalised against the stored basis: every step under
+    /// <see cref="Reorthogonalization.Full"/>, the triggered ones under <see cref="Reorthogonalization.Partial"/>, none
+    /// otherwise. Counts across restarts, like <see cref="OperatorApplications"/>.</summary>
+    public int Reorthogonalizations => _reorthogonalizations;
+
+    /// <summary>Basis vectors orthogonalised against, summed over <see cref="Reorthogonalizations"/> (the memory traffic
+    /// of reorthogonalisation in units of one basis vector per pass). Counts across restarts.</summary>
+    public long OrthogonalizedVectors => _orthogonalizedVectors;
+
+    /// <summary>True when the basis vectors are stored (full or partial reorthogonalisation, or <see cref="LanczosOptions.KeepBasis"/>).</summary>
     public bool HasBasis => _storeBasis;
 
     /// <summary>Diagonal of T_m: α₀..α_{m−1}.</summary>
@@ -132,7 +157,7 @@ public sealed class LanczosProcess
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is outside [0, Steps).</exception>
     public ReadOnlySpan<double> BasisVector(int index)
     {
-        if (!_storeBasis) throw new InvalidOperationException("The basis is not stored: use Reorthogonalization.Full or KeepBasis = true.");
+        if (!_storeBasis) throw new InvalidOperationException("The basis is not stored: use Reorthogonalization.Full or Partial, or KeepBasis = true.");
         if ((uint)index >= (uint)_steps)
             throw new ArgumentOutOfRangeException(nameof(index), index, $"index must lie in [0, {_steps}); got {index}.");
         return _basis[index];
@@ -165,12 +190,44 @@ public sealed class LanczosProcess
         double alpha = VectorKernels.Dot(v, w);
         double residualSquared = VectorKernels.LanczosResidual(w, v, vPrevious, alpha, betaPrevious, w);
         double beta;
-        if (_fullReorthogonalization)
+        bool reorthogonalize = _fullReorthogonalization;
+        if (_partialReorthogonalization)
+        {
+            // Simon's recurrence for ω_{j+1,k} ≈ v_{j+1}ᵀv_k needs β_j = ‖r_j‖ before any reorthogonalisation.
+            // A triggered step is followed by one forced step (Simon 1984: orthogonalise both v_{j+1} and v_{j+2}).
+            bool forced = _reorthogonalizeNext;
+            bool triggered = UpdateOmega(j, alpha, Math.Sqrt(residualSquared), betaPrevious);
+            reorthogonalize = forced || triggered;
+            _reorthogonalizeNext = reorthogonalize && !forced;
+        }
+        if (reorthogonalize && _partialReorthogonalization)
+        {
+            // Only against the vectors whose estimated overlap |ω_{j+1,k}| reached ε^{3/4} (PROPACK's choice), those of the
+            // triggering step (for the forced one), and v_{j−1}, v_j: the others are already orthogonal to that level.
+            int count = 0;
+            for (int k = 0; k <= j; k++)
+            {
+                bool use = Math.Abs(_omega[k]) >= OmegaReset || _selected[k] || k >= j - 1;
+                _selected[k] = use && _reorthogonalizeNext;   // remembered only for the forced step that follows
+                if (use) _indices[count++] = k;
+            }
+            _selected[j + 1] = _reorthogonalizeNext;
+            Span<double> c = _coefficients.AsSpan(0, count);
+            c.Clear();
+            beta = GramSchmidt.OrthogonalizeTwice(_basis!, _indices.AsSpan(0, count), w, c);
+            alpha += c[count - 1]; // the last index is j: the projection left on v_j corrects α_j
+            _reorthogonalizations++;
+            _orthogonalizedVectors += count;
+            for (int i = 0; i < count; i++) _omega[_indices[i]] = OmegaReset;   // v_{j+1} is orthogonal to these again
+        }
+        else if (reorthogonalize)
         {
             Span<double> c = _coefficients.AsSpan(0, j + 1);
             c.Clear();
             beta = GramSchmidt.OrthogonalizeTwice(_basis!, j + 1, w, c);
             alpha += c[j]; // the projection left on v_j is a correction to α_j
+            _reorthogonalizations++;
+            _orthogonalizedVectors += j + 1;
         }
         else
         {
@@ -246,6 +303,49 @@ public sealed class LanczosProcess
         _steps = 0;
         _invariant = false;
         _normEstimate = 0.0;
+        if (_partialReorthogonalization)
+        {
+            _omega.AsSpan().Clear();
+            _omegaPrevious.AsSpan().Clear();
+            _omega[0] = 1.0;   // ω_{0,0} = v₀ᵀv₀
+            _reorthogonalizeNext = false;
+            _selected.AsSpan().Clear();
+        }
+    }
+
+    // Semi-orthogonality level √ε (Simon 1984) and the level ω is reset to after a reorthogonalisation (ε^{3/4}, as PROPACK).
+    private static readonly double OmegaThreshold = Math.Sqrt(Math.Pow(2, -52));
+    private static readonly double OmegaReset = Math.Pow(Math.Pow(2, -52), 0.75);
+
+    /// <summary>
+    /// Advances Simon's recurrence from ω_j (for v_j) and ω_{j−1} to ω_{j+1} (for v_{j+1} = r_j/β_j), in place of ω_{j−1}:
+    /// β_j ω_{j+1,k} = β_k ω_{j,k+1} + (α_k − α_j) ω_{j,k} + β_{k−1} ω_{j,k−1} − β_{j−1} ω_{j−1,k} + rounding term,
+    /// with ω_{j+1,j} at rounding level and ω_{j+1,j+1} = 1 (Simon 1984, §5). Returns true when max_k≤j |ω_{j+1,k}| exceeds √ε.
+    /// </summary>
+    private bool UpdateOmega(int j, double alphaJ, double betaJ, double betaPrevious)
+    {
+        double[] current = _omega, next = _omegaPrevious;   // next overwrites ω_{j−1}
+        double eps = Math.Pow(2, -52);
+        if (!(betaJ > 0) || !double.IsFinite(betaJ))
+        {
+            (_omega, _omegaPrevious) = (next, current);
+            return false;   // β_j = 0: invariant subspace, no next vector
+        }
+        double worst = 0.0;
+        for (int k = 0; k < j; k++)
+        {
+            double value = _beta[k] * current[k + 1] + (_alpha[k] - alphaJ) * current[k]
+                         + (k > 0 ? _beta[k - 1] * current[k - 1] : 0.0) - betaPrevious * next[k];
+            // Simon's local rounding term ε(β_k + β_j)·0.3, with the sign that makes |ω| grow (a deterministic worst case
+            // of his random model).
+            value = (value + Math.CopySign(0.3 * eps * (_beta[k] + betaJ), value)) / betaJ;
+            next[k] = value;
+            worst = Math.Max(worst, Math.Abs(value));
+        }
+        next[j] = eps * _dimension * 0.6;   // ω_{j+1,j}: local orthogonality, kept by the three-term recurrence
+        next[j + 1] = 1.0;
+        (_omega, _omegaPrevious) = (next, current);
+        return worst > OmegaThreshold;
     }
 
     private static void CheckStart(ReadOnlySpan<double> start, int dimension)

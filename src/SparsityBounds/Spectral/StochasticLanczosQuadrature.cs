@@ -86,9 +86,18 @@ public static class StochasticLanczosQuadrature
             lanczos!.OperatorApplications, reorthogonalization);
     }
 
-    /// <summary>Full reorthogonalisation when the basis (steps × D doubles) fits the automatic memory limit.</summary>
-    internal static Reorthogonalization ChooseReorthogonalization(int steps, int dimension) =>
-        (long)steps * dimension * sizeof(double) <= SlqOptions.AutomaticFullReorthogonalizationBytes
-            ? Reorthogonalization.Full
-            : Reorthogonalization.None;
+    /// <summary>
+    /// Full reorthogonalisation while the basis (steps × D doubles) is cache-sized (≤ 16 MiB: the passes over it are cheap
+    /// and keep orthogonality at ε rather than √ε); partial up to the automatic memory limit, where passes over the basis
+    /// are memory traffic that can rival the operator applications; none beyond.
+    /// </summary>
+    internal static Reorthogonalization ChooseReorthogonalization(int steps, int dimension)
+    {
+        long bytes = (long)steps * dimension * sizeof(double);
+        if (bytes <= FullReorthogonalizationCacheBytes) return Reorthogonalization.Full;
+        return bytes <= SlqOptions.AutomaticFullReorthogonalizationBytes ? Reorthogonalization.Partial : Reorthogonalization.None;
+    }
+
+    /// <summary>Largest basis the automatic choice reorthogonalises fully (16 MiB, of the order of a last-level cache).</summary>
+    internal const long FullReorthogonalizationCacheBytes = 16L << 20;
 }

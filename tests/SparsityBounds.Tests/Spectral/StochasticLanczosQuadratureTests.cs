@@ -251,15 +251,16 @@ public sealed class StochasticLanczosQuadratureTests
     }
 
     [Test]
-    public void Defaults_AreTenProbesOfHundredSteps_WithAutomaticFullReorthogonalization()
+    public void Defaults_AreTenProbesOfHundredSteps_WithAutomaticReorthogonalization()
     {
         Assert.That(SlqOptions.Default.Probes, Is.EqualTo(10));
         Assert.That(SlqOptions.Default.Steps, Is.EqualTo(100));
         var q = StochasticLanczosQuadrature.Estimate(new DiagonalOperator(Enumerable.Range(1, 300).Select(i => (double)i).ToArray()));
         Assert.That(q.Probes, Is.EqualTo(10));
         Assert.That(q.StepsPerProbe, Has.All.EqualTo(100));
-        Assert.That(q.Reorthogonalization, Is.EqualTo(Reorthogonalization.Full));
-        Assert.That(StochasticLanczosQuadrature.ChooseReorthogonalization(100, 1_000_000), Is.EqualTo(Reorthogonalization.Full));
+        Assert.That(q.Reorthogonalization, Is.EqualTo(Reorthogonalization.Full));   // a cache-sized basis
+        Assert.That(StochasticLanczosQuadrature.ChooseReorthogonalization(100, 20_000), Is.EqualTo(Reorthogonalization.Full));
+        Assert.That(StochasticLanczosQuadrature.ChooseReorthogonalization(100, 1_000_000), Is.EqualTo(Reorthogonalization.Partial));
         Assert.That(StochasticLanczosQuadrature.ChooseReorthogonalization(100, 2_000_000), Is.EqualTo(Reorthogonalization.None));
     }
 

@@ -12,8 +12,9 @@ namespace SparsityBounds.Numerics.Kernels;
 /// </summary>
 /// <remarks>
 /// <para>All three shapes run one register-tiled micro-kernel in outer-product form: a 4 × 8 tile of C held
-/// in eight Vector256 accumulators, updated by one fused multiply-add per (row, vector) and depth step, with
-/// 4 × 4, 1 × 8, 1 × 4 and scalar edge tiles. The depth is cut into blocks of <see cref="DepthBlock"/> so one
+/// in eight Vector256 accumulators, updated by one fused multiply-add per (row, vector) and depth step, with a
+/// 1 × 8 tile for edge rows; edge columns (n mod 8) are packed into a zero-padded 8-wide panel and run through the
+/// same tiles into a scratch tile. The depth is cut into blocks of <see cref="DepthBlock"/> so one
 /// packed panel of B (depth block × 8) stays in L1. For C += A·Bᵀ the panel is packed (transposed) on the stack.</para>
 /// <para>Implementation note: every element of C is computed as the same chain of fused multiply-adds in
 /// increasing depth order, c ← fma(a_ip, b_pj, c), starting from C (accumulate) or +0 (overwrite), whatever tile
@@ -21,7 +22,7 @@ namespace SparsityBounds.Numerics.Kernels;
 /// <see cref="Reference"/>, and the result of one row never depends on how many rows share the call.
 /// A float32 variant would duplicate the tile methods with Vector256&lt;float&gt; (8 lanes, tile 4 × 16).</para>
 /// </remarks>
-internal static class MatrixKernels
+internal static partial class MatrixKernels
 {
     /// <summary>Depth (k) block: a packed B panel of DepthBlock × 8 doubles is 16 KiB.</summary>
     internal const int DepthBlock = 256;
@@ -43,22 +44,23 @@ internal static class MatrixKernels
         ref double pa = ref MemoryMarshal.GetReference(a);
         ref double pb = ref MemoryMarshal.GetReference(b);
         ref double pc = ref MemoryMarshal.GetReference(c);
-        Span<double> panel = stackalloc double[DepthBlock * TileColumns];
+        int width = UseVector512 ? WideTileColumns : TileColumns;
+        Span<double> panel = stackalloc double[DepthBlock * WideTileColumns];
         ref double pp = ref MemoryMarshal.GetReference(panel);
         for (int p0 = 0; p0 < k; p0 += DepthBlock)
         {
             int kc = Math.Min(DepthBlock, k - p0);
             bool acc = accumulate || p0 > 0;
-            for (int j0 = 0; j0 < n; j0 += TileColumns)
+            for (int j0 = 0; j0 < n; j0 += width)
             {
-                int nc = Math.Min(TileColumns, n - j0);
+                int nc = Math.Min(width, n - j0);
                 // Pack B[j0..j0+nc, p0..p0+kc] transposed: panel[p, jj] = B[j0 + jj, p0 + p].
                 for (int jj = 0; jj < nc; jj++)
                 {
                     ref double src = ref Unsafe.Add(ref pb, (nint)(j0 + jj) * ldb + p0);
-                    for (int p = 0; p < kc; p++) Unsafe.Add(ref pp, p * TileColumns + jj) = Unsafe.Add(ref src, p);
+                    for (int p = 0; p < kc; p++) Unsafe.Add(ref pp, p * width + jj) = Unsafe.Add(ref src, p);
                 }
-                Block(m, nc, kc, ref Unsafe.Add(ref pa, p0), lda, 1, ref pp, TileColumns,
+                Block(m, nc, kc, ref Unsafe.Add(ref pa, p0), lda, 1, ref pp, width,
                     ref Unsafe.Add(ref pc, j0), ldc, acc);
             }
         }
@@ -107,6 +109,30 @@ internal static class MatrixKernels
         }
     }
 
+    /// <summary>
+    /// destination[n×m] = source[m×n]ᵀ (row-major, dense). Walks 8 × 8 blocks so both sides stay in cache lines. Lets a
+    /// caller that multiplies many row blocks by the same Wᵀ transpose W once, instead of every call packing it
+    /// transposed (<see cref="MultiplyAddTransposedB"/>); <see cref="MultiplyAdd"/> on the transpose is bitwise equal.
+    /// </summary>
+    internal static void Transpose(int m, int n, ReadOnlySpan<double> source, Span<double> destination)
+    {
+        CheckShape(m, n, 0);
+        CheckMatrix(source, m, n, n, nameof(source));
+        CheckMatrix(destination, n, m, m, nameof(destination));
+        if (source.Overlaps(destination)) throw new ArgumentException("destination must not overlap source.", nameof(destination));
+        const int tile = 8;
+        for (int i0 = 0; i0 < m; i0 += tile)
+        {
+            int i1 = Math.Min(m, i0 + tile);
+            for (int j0 = 0; j0 < n; j0 += tile)
+            {
+                int j1 = Math.Min(n, j0 + tile);
+                for (int i = i0; i < i1; i++)
+                    for (int j = j0; j < j1; j++) destination[j * m + i] = source[i * n + j];
+            }
+        }
+    }
+
     /// <summary>C = A[m×k] · B[k×n] (overwrites C).</summary>
     internal static void Multiply(int m, int n, int k, ReadOnlySpan<double> a, int lda,
         ReadOnlySpan<double> b, int ldb, Span<double> c, int ldc) =>
@@ -116,6 +142,11 @@ internal static class MatrixKernels
     private static void Block(int m, int n, int k, ref double a, nint ars, nint aps, ref double b, nint bps,
         ref double c, nint ldc, bool accumulate)
     {
+        if (UseVector512)
+        {
+            Block512(m, n, k, ref a, ars, aps, ref b, bps, ref c, ldc, accumulate);
+            return;
+        }
         if (!Vector256.IsHardwareAccelerated)
         {
             for (int i = 0; i < m; i++)
@@ -146,16 +177,55 @@ internal static class MatrixKernels
             for (int i0 = fullRows; i0 < m; i0++)
                 Tile1x8(k, ref Unsafe.Add(ref a, i0 * ars), aps, ref bj, panelStride, ref Unsafe.Add(ref c, i0 * ldc + j), accumulate);
         }
-        if (j <= n - 4)
+        if (j < n) EdgeColumns(m, j, n, k, ref a, ars, aps, ref b, bps, ref c, ldc, accumulate);
+    }
+
+    // The last n − j0 < 8 columns: packed into a zero-padded 8-wide panel and computed by the full-width tiles into a
+    // scratch tile, whose valid columns are copied back. Padding columns only add FMAs on zeros to scratch lanes, so
+    // every real element keeps its fused multiply-add chain (bitwise equal to the scalar twin); an output layer of
+    // 10 classes no longer spends more time on its last 2 columns than on the first 8.
+    private static void EdgeColumns(int m, int j0, int n, int k, ref double a, nint ars, nint aps,
+        ref double b, nint bps, ref double c, nint ldc, bool accumulate)
+    {
+        int width = n - j0;
+        Span<double> panel = stackalloc double[DepthBlock * TileColumns];
+        ref double pp = ref MemoryMarshal.GetReference(panel);
+        ref double bj = ref Unsafe.Add(ref b, j0);
+        for (int p = 0; p < k; p++)
         {
-            ref double bj = ref Unsafe.Add(ref b, j);
-            for (int i0 = 0; i0 < fullRows; i0 += TileRows)
-                Tile4x4(k, ref Unsafe.Add(ref a, i0 * ars), ars, aps, ref bj, bps, ref Unsafe.Add(ref c, i0 * ldc + j), ldc, accumulate);
-            for (int i0 = fullRows; i0 < m; i0++)
-                Tile1x4(k, ref Unsafe.Add(ref a, i0 * ars), aps, ref bj, bps, ref Unsafe.Add(ref c, i0 * ldc + j), accumulate);
-            j += 4;
+            ref double row = ref Unsafe.Add(ref pp, p * TileColumns);
+            int jj = 0;
+            for (; jj < width; jj++) Unsafe.Add(ref row, jj) = Unsafe.Add(ref bj, p * bps + jj);
+            for (; jj < TileColumns; jj++) Unsafe.Add(ref row, jj) = 0.0;
         }
-        if (j < n) ScalarColumns(m, j, n, k, ref a, ars, aps, ref b, bps, ref c, ldc, accumulate);
+        Span<double> scratch = stackalloc double[TileRows * TileColumns];
+        ref double ps = ref MemoryMarshal.GetReference(scratch);
+        int fullRows = m - m % TileRows;
+        for (int i0 = 0; i0 < fullRows; i0 += TileRows)
+        {
+            LoadScratch(ref Unsafe.Add(ref c, i0 * ldc + j0), ldc, TileRows, width, accumulate, ref ps);
+            Tile4x8(k, ref Unsafe.Add(ref a, i0 * ars), ars, aps, ref pp, TileColumns, ref ps, TileColumns, accumulate);
+            StoreScratch(ref ps, TileRows, width, ref Unsafe.Add(ref c, i0 * ldc + j0), ldc);
+        }
+        for (int i0 = fullRows; i0 < m; i0++)
+        {
+            LoadScratch(ref Unsafe.Add(ref c, i0 * ldc + j0), ldc, 1, width, accumulate, ref ps);
+            Tile1x8(k, ref Unsafe.Add(ref a, i0 * ars), aps, ref pp, TileColumns, ref ps, accumulate);
+            StoreScratch(ref ps, 1, width, ref Unsafe.Add(ref c, i0 * ldc + j0), ldc);
+        }
+    }
+
+    private static void LoadScratch(ref double c, nint ldc, int rows, int width, bool accumulate, ref double scratch)
+    {
+        for (int r = 0; r < rows; r++)
+            for (int jj = 0; jj < TileColumns; jj++)
+                Unsafe.Add(ref scratch, r * TileColumns + jj) = accumulate && jj < width ? Unsafe.Add(ref c, r * ldc + jj) : 0.0;
+    }
+
+    private static void StoreScratch(ref double scratch, int rows, int width, ref double c, nint ldc)
+    {
+        for (int r = 0; r < rows; r++)
+            for (int jj = 0; jj < width; jj++) Unsafe.Add(ref c, r * ldc + jj) = Unsafe.Add(ref scratch, r * TileColumns + jj);
     }
 
     private static void ScalarColumns(int rows, int j0, int n, int k, ref double a, nint ars, nint aps,
@@ -218,38 +288,6 @@ internal static class MatrixKernels
         c30.StoreUnsafe(ref c3); c31.StoreUnsafe(ref c3, 4);
     }
 
-    private static void Tile4x4(int k, ref double a, nint ars, nint aps, ref double b, nint bps, ref double c, nint ldc, bool accumulate)
-    {
-        ref double c0 = ref c;
-        ref double c1 = ref Unsafe.Add(ref c, ldc);
-        ref double c2 = ref Unsafe.Add(ref c, 2 * ldc);
-        ref double c3 = ref Unsafe.Add(ref c, 3 * ldc);
-        Vector256<double> c00, c10, c20, c30;
-        if (accumulate)
-        {
-            c00 = Vector256.LoadUnsafe(ref c0); c10 = Vector256.LoadUnsafe(ref c1);
-            c20 = Vector256.LoadUnsafe(ref c2); c30 = Vector256.LoadUnsafe(ref c3);
-        }
-        else
-        {
-            c00 = c10 = c20 = c30 = Vector256<double>.Zero;
-        }
-        ref double a0 = ref a;
-        ref double a1 = ref Unsafe.Add(ref a, ars);
-        ref double a2 = ref Unsafe.Add(ref a, 2 * ars);
-        ref double a3 = ref Unsafe.Add(ref a, 3 * ars);
-        nint pa = 0, pb = 0;
-        for (int p = 0; p < k; p++, pa += aps, pb += bps)
-        {
-            var b0 = Vector256.LoadUnsafe(ref b, (nuint)pb);
-            c00 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref a0, pa)), b0, c00);
-            c10 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref a1, pa)), b0, c10);
-            c20 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref a2, pa)), b0, c20);
-            c30 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref a3, pa)), b0, c30);
-        }
-        c00.StoreUnsafe(ref c0); c10.StoreUnsafe(ref c1); c20.StoreUnsafe(ref c2); c30.StoreUnsafe(ref c3);
-    }
-
     private static void Tile1x8(int k, ref double a, nint aps, ref double b, nint bps, ref double c, bool accumulate)
     {
         Vector256<double> c00, c01;
@@ -263,15 +301,6 @@ internal static class MatrixKernels
             c01 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref b, (nuint)(pb + 4)), c01);
         }
         c00.StoreUnsafe(ref c); c01.StoreUnsafe(ref c, 4);
-    }
-
-    private static void Tile1x4(int k, ref double a, nint aps, ref double b, nint bps, ref double c, bool accumulate)
-    {
-        var c00 = accumulate ? Vector256.LoadUnsafe(ref c) : Vector256<double>.Zero;
-        nint pa = 0, pb = 0;
-        for (int p = 0; p < k; p++, pa += aps, pb += bps)
-            c00 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref a, pa)), Vector256.LoadUnsafe(ref b, (nuint)pb), c00);
-        c00.StoreUnsafe(ref c);
     }
 
     private static void Clear(Span<double> c, int m, int n, int ldc)

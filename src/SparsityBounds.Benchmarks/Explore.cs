@@ -1,0 +1,122 @@
+using SparsityBounds.Benchmarks.Peers;
+using SparsityBounds.Operators;
+
+namespace SparsityBounds.Benchmarks;
+
+/// <summary>
+/// Exploratory quick timings, medians of interleaved samples (not BenchmarkDotNet): <c>--explore [D …]</c> dense apply
+/// against OpenBLAS and the stream read; <c>hvp threads</c> gradient, HVP and ApplyMany(8) with the FMA peak;
+/// <c>gemm</c> GEMM shapes against the FMA loops; <c>stream</c> read bandwidth on 1 and 2 threads; <c>tail</c> an output
+/// layer of 10 against 16 classes; <c>hvploop seconds</c> HVPs in a loop (for a profiler).
+/// </summary>
+internal static class Explore
+{
+    internal static void Tail()
+    {
+        var data = SparsityBounds.Models.SampleData.Digits();
+        var ops = new List<SparsityBounds.Operators.ISymmetricOperator>();
+        var vs = new List<double[]>();
+        foreach (int outputs in new[] { 10, 16 })
+        {
+            var model = new SparsityBounds.Models.Mlp([64, 256, 256, outputs], SparsityBounds.Models.Activation.Relu);
+            var objective = new SparsityBounds.Models.MlpObjective(model, data, SparsityBounds.Models.Loss.SoftmaxCrossEntropy) { MaxDegreeOfParallelism = 1 };
+            ops.Add(objective.Hessian(model.InitializeParameters(1)));
+            vs.Add(model.InitializeParameters(2));
+        }
+        double[] y0 = new double[ops[0].Dimension], y1 = new double[ops[1].Dimension];
+        double[] t = Timing.Interleaved([() => ops[0].Apply(vs[0], y0), () => ops[1].Apply(vs[1], y1)], 7, 0.2);
+        Console.WriteLine($"HVP [64,256,256,10] {t[0] * 1e3:F2} ms, [64,256,256,16] {t[1] * 1e3:F2} ms");
+    }
+
+    internal static void HvpLoop(int seconds)
+    {
+        var data = SparsityBounds.Models.SampleData.Digits();
+        var model = new SparsityBounds.Models.Mlp([64, 256, 256, 10], SparsityBounds.Models.Activation.Relu);
+        var objective = new SparsityBounds.Models.MlpObjective(model, data, SparsityBounds.Models.Loss.SoftmaxCrossEntropy) { MaxDegreeOfParallelism = 1 };
+        var h = objective.Hessian(model.InitializeParameters(1));
+        double[] v = model.InitializeParameters(2), y = new double[model.ParameterCount];
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        int count = 0;
+        while (watch.Elapsed.TotalSeconds < seconds) { h.Apply(v, y); count++; }
+        Console.WriteLine($"{count} HVPs, {watch.Elapsed.TotalMilliseconds / count:F2} ms each");
+    }
+
+    internal static void Stream()
+    {
+        var data = new double[1 << 24]; // 128 MB
+        data.AsSpan().Fill(1.0);
+        double[] t = Timing.Interleaved([() => Bandwidth.ParallelSum(data, 1), () => Bandwidth.ParallelSum(data, 2)], 9, 0.2);
+        Console.WriteLine($"stream read 128 MB: 1 thread {data.Length * 8 / t[0] / 1e9:F1} GB/s, 2 threads {data.Length * 8 / t[1] / 1e9:F1} GB/s");
+    }
+
+    internal static void Gemm()
+    {
+        const int m = 64, n = 256, k = 256;
+        double[] a = BenchData.Vector(512 * 256, 1), b = BenchData.Vector(256 * 512, 2), c = new double[512 * 256];
+        Action[] actions =
+        [
+            () => FmaPeak.Loop(200_000),
+            () => FmaPeak.Loop512(200_000),
+            () => SparsityBounds.Numerics.Kernels.MatrixKernels.MultiplyAddTransposedB(m, n, k, a, k, b, k, c, n),
+            () => SparsityBounds.Numerics.Kernels.MatrixKernels.MultiplyAddTransposedB(8 * m, n, k, a, k, b, k, c, n),
+            () => SparsityBounds.Numerics.Kernels.MatrixKernels.MultiplyAddTransposedA(n, k, m, a, n, b, k, c, k),
+            () => SparsityBounds.Numerics.Kernels.MatrixKernels.MultiplyAdd(m, k, n, a, n, b, k, c, k, accumulate: false),
+            () => SparsityBounds.Numerics.Kernels.MatrixKernels.MultiplyAdd(8 * m, k, n, a, n, b, k, c, k, accumulate: false),
+        ];
+        double[] t = Timing.Interleaved(actions, 9, 0.05);
+        double peak = 96.0 * 200_000 / t[0];
+        string[] names = ["FMA loop", "FMA loop Vector512", "forward Z += A W^T (64x256x256)", "forward, 512 rows", "weight gradient G += D^T A (256x256, depth 64)", "back-prop D W (64x256x256)", "back-prop, 512 rows"];
+        double[] flops = [96.0 * 200_000, 192.0 * 200_000, 2.0 * m * n * k, 16.0 * m * n * k, 2.0 * m * n * k, 2.0 * m * n * k, 16.0 * m * n * k];
+        for (int i = 0; i < actions.Length; i++)
+            Console.WriteLine($"{names[i]}: {t[i] * 1e6:F1} us, {flops[i] / t[i] / 1e9:F1} GFLOP/s = {flops[i] / t[i] / peak:P0} of the FMA loop");
+    }
+
+    internal static void Hvp(int[] sizes, int threads)
+    {
+        Console.WriteLine($"FMA peak: 1 thread {FmaPeak.FlopsPerSecond(1) / 1e9:F1} GFLOP/s, 2 threads {FmaPeak.FlopsPerSecond(2) / 1e9:F1} GFLOP/s");
+        var model = new SparsityBounds.Models.Mlp(sizes, SparsityBounds.Models.Activation.Relu);
+        var objective = new SparsityBounds.Models.MlpObjective(model, SparsityBounds.Models.SampleData.Digits(), SparsityBounds.Models.Loss.SoftmaxCrossEntropy) { MaxDegreeOfParallelism = threads };
+        double[] theta = model.InitializeParameters(1), v = model.InitializeParameters(2), g = new double[model.ParameterCount], hv = new double[model.ParameterCount];
+        var h = objective.Hessian(theta);
+        var block = (SparsityBounds.Operators.IBlockSymmetricOperator)h;
+        int dim = model.ParameterCount;
+        double[] vs = new double[8 * dim], hvs = new double[8 * dim];
+        for (int j = 0; j < 8; j++) v.CopyTo(vs, j * dim);
+        double[] t = Timing.Interleaved([() => objective.Gradient(theta, g), () => h.Apply(v, hv), () => block.ApplyMany(vs, hvs, 8)], 5, 0.2);
+        Console.WriteLine($"ApplyMany(8) {t[2] * 1e3:F2} ms = {t[2] / t[1]:F2} x one HVP");
+        long n = objective.Data.Count;
+        double flops = 0;
+        for (int l = 1; l < sizes.Length; l++) flops += (l == 1 ? 2.0 : 6.0) * sizes[l] * sizes[l - 1];  // FMAs per sample: R-forward, weight products, back-propagation
+        flops *= 2 * n;
+        Console.WriteLine($"{string.Join('x', sizes)} threads {threads}: gradient {t[0] * 1e3:F2} ms, HVP {t[1] * 1e3:F2} ms ({t[1] / t[0]:F2} x gradient), HVP {flops / t[1] / 1e9:F1} GFLOP/s");
+    }
+
+    internal static void Dense(int[] sizes)
+    {
+        Console.WriteLine(OpenBlas.Description);
+        foreach (int d in sizes)
+        {
+            var m = BenchData.Symmetric(d);
+            var flat = new double[d * d];
+            Buffer.BlockCopy(m, 0, flat, 0, flat.Length * 8);
+            var x = BenchData.Vector(d, 1);
+            var y = new double[d];
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var op = new DenseSymmetricOperator(m, threads);
+                var opf = DenseSymmetricOperator.Create(m, DenseStorage.Single, threads);
+                var stream = new double[op.StoredBytes / 8]; stream.AsSpan().Fill(1.0);
+                OpenBlas.SetThreads(threads);
+                double[] xs = new double[2 * d], ys = new double[2 * d];
+                x.CopyTo(xs, 0);
+                x.CopyTo(xs, d);
+                double[] t = Timing.Interleaved([() => op.Apply(x, y), () => opf.Apply(x, y), () => OpenBlas.Dsymv(d, flat, x, y),
+                    () => OpenBlas.Dgemv(d, flat, x, y), () => Bandwidth.ParallelSum(stream, threads), () => op.ApplyMany(xs, ys, 2)]);
+                (double tApply, double tF, double tSymv, double tGemv, double tStream) = (t[0], t[1], t[2], t[3], t[4]);
+                Console.WriteLine($"D={d} t={threads}: ApplyMany(2) {t[5] * 1e6:F0} us = {t[5] / tApply:F2} x one Apply");
+                double gb = op.StoredBytes / 1e9;
+                Console.WriteLine($"D={d} t={threads}: apply {tApply * 1e6:F0} us ({gb / tApply:F1} GB/s), f32 {tF * 1e6:F0} us, dsymv {tSymv * 1e6:F0} us, dgemv {tGemv * 1e6:F0} us, stream {tStream * 1e6:F0} us ({gb / tStream:F1} GB/s); apply/dsymv {tApply / tSymv:F2}, stream/apply {tStream / tApply:F2}");
+            }
+        }
+    }
+}
