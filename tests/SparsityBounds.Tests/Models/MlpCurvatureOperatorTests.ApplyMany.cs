@@ -58,10 +58,7 @@ public class MlpCurvatureOperatorApplyManyTests
         var op = (IBlockSymmetricOperator)c.Objective().Hessian(c.Parameters);
         int d = c.Dimension, count = 8;
         double[] xs = ModelCase.RandomVector(count * d, 1), ys = new double[count * d];
-        for (int i = 0; i < 3; i++) op.ApplyMany(xs, ys, count);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++) op.ApplyMany(xs, ys, count);
-        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+        Assert.That(AllocationAssert.SteadyStateBytes(() => op.ApplyMany(xs, ys, count), callsPerRound: 10), Is.Zero);
     }
 
     [Test]

@@ -45,11 +45,7 @@ public partial class MlpObjectiveTests
         var y = new double[c.Dimension];
         foreach (ISymmetricOperator op in new[] { objective.Hessian(c.Parameters), objective.GaussNewton(c.Parameters) })
         {
-            for (int i = 0; i < 5; i++) op.Apply(v, y);   // warm up (JIT tiers, lazy worker start)
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 20; i++) op.Apply(v, y);
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            Assert.That(allocated, Is.Zero);
+            Assert.That(AllocationAssert.SteadyStateBytes(() => op.Apply(v, y)), Is.Zero);
         }
     }
 
@@ -59,10 +55,7 @@ public partial class MlpObjectiveTests
         var c = new ModelCase(Activation.Relu, Loss.SoftmaxCrossEntropy, hiddenLayers: 2, samples: 300);
         MlpObjective objective = c.Objective(1e-4);
         var g = new double[c.Dimension];
-        for (int i = 0; i < 5; i++) objective.Gradient(c.Parameters, g);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++) objective.Gradient(c.Parameters, g);
-        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+        Assert.That(AllocationAssert.SteadyStateBytes(() => objective.Gradient(c.Parameters, g)), Is.Zero);
     }
 
     [Test]
