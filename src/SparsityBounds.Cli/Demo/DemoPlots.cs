@@ -108,6 +108,14 @@ internal static class DemoPlots
         AddVertical(plot, retrained.KeptFraction, RetrainedColor, LinePattern.Solid,
             Invariant($"measured, kept weights re-optimised: {retrained.KeptFraction:F3}"));
 
+        // Beyond the paper (docs/validation.md): the predictors built for the two real targets.
+        if (r.Limits.FirstOrDefault(l => l.Kind == LimitKind.PredictedOneShotTaylor) is { } taylor)
+            AddVertical(plot, taylor.KeptFraction, MeasuredColor, LinePattern.Dotted,
+                Invariant($"predicted one-shot (Taylor model with gradient): {taylor.KeptFraction:F3}"));
+        if (r.Limits.FirstOrDefault(l => l.Kind == LimitKind.PredictedReoptimizedFirstOrder) is { } reoptimized)
+            AddVertical(plot, reoptimized.KeptFraction, RetrainedColor, LinePattern.Dotted,
+                Invariant($"predicted re-optimised (tangent, clip, gradient shift): {reoptimized.KeptFraction:F3}"));
+
         double top = Math.Max(r.MeasuredLossCurve.Y.Max(), r.QuadraticLossCurve.Y.Max());
         plot.Axes.SetLimits(0, 1, Math.Log10(floor), Math.Log10(Math.Max(top, r.Epsilon)) + 0.3);
         LogTicks(plot.Axes.Left);
