@@ -3,6 +3,7 @@ using SparsityBounds.Models;
 using SparsityBounds.Operators;
 using TorchSharp;
 using static TorchSharp.torch;
+using SparsityBounds.Benchmarks;
 
 namespace SparsityBounds.Benchmarks.Peers;
 
@@ -107,35 +108,10 @@ public static class Program
             () => block.ApplyMany(vs, hvs, 8),
             () => objective.Hessian(theta),
         ];
-        double[] t = Interleaved(actions, 7, 0.3);
+        double[] t = Timing.Interleaved(actions, 7, 0.3);
         Console.WriteLine($"torch autograd HVP (double backward) {t[0] * 1e3:F2} ms; torch gradient {t[1] * 1e3:F2} ms");
         Console.WriteLine($"SparsityBounds HVP (primal cached) {t[2] * 1e3:F2} ms; gradient {t[3] * 1e3:F2} ms; ApplyMany(8) {t[4] * 1e3:F2} ms ({t[4] / 8 * 1e3:F2} ms per direction); operator construction (primal pass) {t[5] * 1e3:F2} ms");
         Console.WriteLine($"torch HVP / SparsityBounds HVP = {t[0] / t[2]:F2}; torch HVP / (SparsityBounds primal pass + HVP) = {t[0] / (t[5] + t[2]):F2}; torch HVP / SparsityBounds per-direction ApplyMany(8) = {t[0] / (t[4] / 8):F2}");
         return 0;
-    }
-
-    private static double[] Interleaved(Action[] actions, int repetitions, double sampleSeconds)
-    {
-        int k = actions.Length;
-        var perSample = new int[k];
-        var watch = new Stopwatch();
-        for (int a = 0; a < k; a++)
-        {
-            actions[a]();
-            watch.Restart();
-            int calls = 0;
-            do { actions[a](); calls++; } while (watch.Elapsed.TotalSeconds < sampleSeconds / 2);
-            perSample[a] = Math.Max(1, (int)(calls * sampleSeconds / Math.Max(1e-9, watch.Elapsed.TotalSeconds)));
-        }
-        var samples = new double[k][];
-        for (int a = 0; a < k; a++) samples[a] = new double[repetitions];
-        for (int r = 0; r < repetitions; r++)
-            for (int a = 0; a < k; a++)
-            {
-                watch.Restart();
-                for (int i = 0; i < perSample[a]; i++) actions[a]();
-                samples[a][r] = watch.Elapsed.TotalSeconds / perSample[a];
-            }
-        return samples.Select(s => { Array.Sort(s); return s[repetitions / 2]; }).ToArray();
     }
 }

@@ -17,7 +17,7 @@ namespace SparsityBounds.Pruning;
 /// {
 ///     trainer.RunEpoch(...);
 ///     if (monitor.ShouldUpdate(epoch))
-///         Console.WriteLine(monitor.Update(epoch, theta, objective.Hessian(theta), cancellationToken: token).KeptFraction);
+///         limits.Add(monitor.Update(epoch, theta, objective.Hessian(theta), cancellationToken: token).KeptFraction);
 /// }
 /// </code>
 /// </example>
