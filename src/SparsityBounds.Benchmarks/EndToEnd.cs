@@ -36,7 +36,7 @@ internal static class EndToEnd
             }
     }
 
-    private static (Mlp Model, MlpObjective Objective, double[] Weights, double Epsilon) Setup(int threads)
+    internal static (Mlp Model, MlpObjective Objective, double[] Weights, double Epsilon) Setup(int threads)
     {
         var data = SampleData.Digits();
         var model = new Mlp([64, 256, 256, 10], Activation.Relu);
@@ -65,24 +65,24 @@ internal static class EndToEnd
         watch.Restart();
         PhaseTransitionEstimate estimate = PhaseTransition.Estimate(w, timed, epsilon);
         double seconds = watch.Elapsed.TotalSeconds;
-        Say($"default Estimate (4 x 250): total {seconds:F2} s, {timed.Applications} HVPs in {timed.Seconds:F2} s ({timed.Seconds / timed.Applications * 1e3:F1} ms each), outside HVPs {seconds - timed.Seconds:F2} s = {(seconds - timed.Seconds) / timed.Seconds:P1} of HVP time; kept fraction {estimate.KeptFraction:F4}");
-        foreach (Reorthogonalization r in new[] { Reorthogonalization.None, Reorthogonalization.Partial })
+        Say($"default Estimate (4 x 250): total {seconds:F2} s, {timed.Applications} HVPs in {timed.Seconds:F2} s ({timed.Seconds / timed.Applications * 1e3:F1} ms each), outside HVPs {seconds - timed.Seconds:F2} s = {(seconds - timed.Seconds) / timed.Seconds:P1} of HVP time; kept fraction {estimate.KeptFraction:F6}");
+        foreach (var (r, single) in new[] { (Reorthogonalization.None, false), (Reorthogonalization.Partial, false), (Reorthogonalization.Partial, true), (Reorthogonalization.Full, false), (Reorthogonalization.Full, true) })
         {
             var t2 = new Guard.TimedOperator(hessian);
             watch.Restart();
-            var e2 = PhaseTransition.Estimate(w, t2, epsilon, new PhaseTransitionOptions { Spectrum = new SlqOptions { Probes = 4, Steps = 250, Reorthogonalization = r } });
+            var e2 = PhaseTransition.Estimate(w, t2, epsilon, new PhaseTransitionOptions { Spectrum = new SlqOptions { Probes = 4, Steps = 250, Reorthogonalization = r, SinglePrecisionBasis = single } });
             double s2 = watch.Elapsed.TotalSeconds;
-            Say($"Estimate (4 x 250, reorthogonalization {r}): total {s2:F2} s, HVPs {t2.Seconds:F2} s, outside {(s2 - t2.Seconds) / t2.Seconds:P1}; kept fraction {e2.KeptFraction:F4}");
+            Say($"Estimate (4 x 250, reorthogonalization {r}, {(single ? "float32" : "double")} basis): total {s2:F2} s, HVPs {t2.Seconds:F2} s, outside {(s2 - t2.Seconds) / t2.Seconds:P1}; kept fraction {e2.KeptFraction:F6}");
         }
 
         {
             var start = new double[model.ParameterCount];
             SparsityBounds.Numerics.CounterRandom.FillRademacher(0, 0, start);
-            foreach (Reorthogonalization r in new[] { Reorthogonalization.Full, Reorthogonalization.Partial })
+            foreach (var (r, single) in new[] { (Reorthogonalization.Full, false), (Reorthogonalization.Partial, false), (Reorthogonalization.Partial, true) })
             {
-                var lanczos = new LanczosProcess(hessian, start, new LanczosOptions { Steps = 250, Reorthogonalization = r });
+                var lanczos = new LanczosProcess(hessian, start, new LanczosOptions { Steps = 250, Reorthogonalization = r, SinglePrecisionBasis = single });
                 lanczos.Run();
-                Say($"one 250-step Lanczos run, {r}: {lanczos.Reorthogonalizations} reorthogonalised steps, {lanczos.OrthogonalizedVectors} basis vectors orthogonalised against ({(double)lanczos.OrthogonalizedVectors / (250.0 * 251 / 2):P0} of full)");
+                Say($"one 250-step Lanczos run, {r}, {(single ? "float32" : "double")} basis: {lanczos.Reorthogonalizations} reorthogonalised steps, {lanczos.OrthogonalizedVectors} basis vectors orthogonalised against ({(double)lanczos.OrthogonalizedVectors / (250.0 * 251 / 2):P0} of full)");
             }
         }
         if (overheadOnly) return;

@@ -46,6 +46,12 @@ public sealed class LanczosProcess
     // Partial mode: the basis vectors the last reorthogonalisation used (carried into the forced next step) and the list.
     private readonly bool[] _selected;
     private readonly int[] _indices;
+    private readonly BasisOrthogonalizer? _orthogonalizer;
+    // Single-precision mode: the reorthogonalisation basis is kept in float32 (the recurrence vectors stay double).
+    private readonly float[]?[] _singleBasis;
+    private readonly bool _single;
+    private readonly double _omegaThreshold;
+    private readonly double _omegaReset;
     private readonly double _invariantTolerance;
     private readonly double[] _alpha;
     private readonly double[] _beta;
@@ -77,6 +83,8 @@ public sealed class LanczosProcess
                 $"options.InvariantSubspaceTolerance must be finite and >= 0; got {Preconditions.Format(options.InvariantSubspaceTolerance)}.");
         if (!Enum.IsDefined(options.Reorthogonalization))
             throw new ArgumentOutOfRangeException(nameof(options), options.Reorthogonalization, $"options.Reorthogonalization {options.Reorthogonalization} is not defined.");
+        if (options.SinglePrecisionBasis && options.KeepBasis)
+            throw new ArgumentException("options.SinglePrecisionBasis and options.KeepBasis are both true: a kept basis is returned in double precision; choose one.", nameof(options));
         int dimension = op.Dimension;
         if (dimension < 1) throw new ArgumentException($"op has dimension {dimension}; it must be >= 1.", nameof(op));
         CheckStart(start, dimension);
@@ -86,7 +94,15 @@ public sealed class LanczosProcess
         _maxSteps = Math.Min(options.Steps, dimension);
         _fullReorthogonalization = options.Reorthogonalization == Reorthogonalization.Full;
         _partialReorthogonalization = options.Reorthogonalization == Reorthogonalization.Partial;
-        _storeBasis = _fullReorthogonalization || _partialReorthogonalization || options.KeepBasis;
+        _single = options.SinglePrecisionBasis && (_fullReorthogonalization || _partialReorthogonalization);
+        _storeBasis = (_fullReorthogonalization || _partialReorthogonalization) && !_single || options.KeepBasis;
+        _singleBasis = _single ? new float[]?[_maxSteps] : [];
+        // A float32 copy of v_k leaves, after projecting w on it, an overlap with the exact v_k of about the float rounding
+        // error projected on an unrelated direction: 2⁻²⁴/√(3D) on average (random rounding); 3·2⁻²⁴/√D is the reset
+        // level, and the threshold keeps the double mode's margin of three orders of magnitude above it (ω ≤ 1e-6 still
+        // leaves T_m the projection of A to O(ω²‖A‖) ≈ 1e-12‖A‖: Simon 1984, §4).
+        _omegaReset = _single ? Math.Max(OmegaReset, 3 * Math.Pow(2, -24) / Math.Sqrt(dimension)) : OmegaReset;
+        _omegaThreshold = _single ? Math.Max(OmegaThreshold, SingleThresholdFactor * _omegaReset) : OmegaThreshold;
         _invariantTolerance = options.InvariantSubspaceTolerance;
         _alpha = new double[_maxSteps];
         _beta = new double[_maxSteps];
@@ -94,7 +110,10 @@ public sealed class LanczosProcess
         _omega = _partialReorthogonalization ? new double[_maxSteps + 1] : [];
         _omegaPrevious = _partialReorthogonalization ? new double[_maxSteps + 1] : [];
         _selected = _partialReorthogonalization ? new bool[_maxSteps + 1] : [];
-        _indices = _partialReorthogonalization ? new int[_maxSteps + 1] : [];
+        _indices = _fullReorthogonalization || _partialReorthogonalization ? new int[_maxSteps + 1] : [];
+        if (_fullReorthogonalization) for (int k = 0; k < _indices.Length; k++) _indices[k] = k;
+        _orthogonalizer = _fullReorthogonalization || _partialReorthogonalization
+            ? new BasisOrthogonalizer(dimension, options.MaxDegreeOfParallelism) : null;
         _work = new double[dimension];
         if (_storeBasis)
         {
@@ -157,7 +176,7 @@ public sealed class LanczosProcess
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is outside [0, Steps).</exception>
     public ReadOnlySpan<double> BasisVector(int index)
     {
-        if (!_storeBasis) throw new InvalidOperationException("The basis is not stored: use Reorthogonalization.Full or Partial, or KeepBasis = true.");
+        if (!_storeBasis) throw new InvalidOperationException("The basis is not stored in double precision: use Reorthogonalization.Full or Partial without SinglePrecisionBasis, or KeepBasis = true.");
         if ((uint)index >= (uint)_steps)
             throw new ArgumentOutOfRangeException(nameof(index), index, $"index must lie in [0, {_steps}); got {index}.");
         return _basis[index];
@@ -207,24 +226,28 @@ public sealed class LanczosProcess
             int count = 0;
             for (int k = 0; k <= j; k++)
             {
-                bool use = Math.Abs(_omega[k]) >= OmegaReset || _selected[k] || k >= j - 1;
+                bool use = Math.Abs(_omega[k]) >= _omegaReset || _selected[k] || k >= j - 1;
                 _selected[k] = use && _reorthogonalizeNext;   // remembered only for the forced step that follows
                 if (use) _indices[count++] = k;
             }
             _selected[j + 1] = _reorthogonalizeNext;
             Span<double> c = _coefficients.AsSpan(0, count);
             c.Clear();
-            beta = GramSchmidt.OrthogonalizeTwice(_basis!, _indices.AsSpan(0, count), w, c);
+            beta = _single
+                ? _orthogonalizer!.OrthogonalizeTwice(_singleBasis, _indices.AsSpan(0, count), w, c)
+                : _orthogonalizer!.OrthogonalizeTwice(_basis, _indices.AsSpan(0, count), w, c);
             alpha += c[count - 1]; // the last index is j: the projection left on v_j corrects α_j
             _reorthogonalizations++;
             _orthogonalizedVectors += count;
-            for (int i = 0; i < count; i++) _omega[_indices[i]] = OmegaReset;   // v_{j+1} is orthogonal to these again
+            for (int i = 0; i < count; i++) _omega[_indices[i]] = _omegaReset;   // v_{j+1} is orthogonal to these again
         }
         else if (reorthogonalize)
         {
             Span<double> c = _coefficients.AsSpan(0, j + 1);
             c.Clear();
-            beta = GramSchmidt.OrthogonalizeTwice(_basis!, j + 1, w, c);
+            beta = _single
+                ? _orthogonalizer!.OrthogonalizeTwice(_singleBasis, _indices.AsSpan(0, j + 1), w, c)
+                : _orthogonalizer!.OrthogonalizeTwice(_basis, _indices.AsSpan(0, j + 1), w, c);
             alpha += c[j]; // the projection left on v_j is a correction to α_j
             _reorthogonalizations++;
             _orthogonalizedVectors += j + 1;
@@ -258,6 +281,7 @@ public sealed class LanczosProcess
             VectorKernels.Scale(inverse, w, w);
             // Rotate buffers: previous ← current, current ← next, work ← old previous.
             (_previous, _current, _work) = (_current, w, _previous);
+            if (_single) MixedPrecisionKernels.ConvertToSingle(_current, _singleBasis[_steps] ??= new float[_dimension]);
         }
         return true;
     }
@@ -300,6 +324,7 @@ public sealed class LanczosProcess
         double norm = VectorKernels.Norm(start);
         double[] v0 = _storeBasis ? (_basis[0] ??= new double[_dimension]) : _current;
         VectorKernels.Scale(1.0 / norm, start, v0);
+        if (_single) MixedPrecisionKernels.ConvertToSingle(v0, _singleBasis[0] ??= new float[_dimension]);
         _steps = 0;
         _invariant = false;
         _normEstimate = 0.0;
@@ -314,6 +339,7 @@ public sealed class LanczosProcess
     }
 
     // Semi-orthogonality level √ε (Simon 1984) and the level ω is reset to after a reorthogonalisation (ε^{3/4}, as PROPACK).
+    internal static double SingleThresholdFactor = 1000;
     private static readonly double OmegaThreshold = Math.Sqrt(Math.Pow(2, -52));
     private static readonly double OmegaReset = Math.Pow(Math.Pow(2, -52), 0.75);
 
@@ -345,7 +371,7 @@ public sealed class LanczosProcess
         next[j] = eps * _dimension * 0.6;   // ω_{j+1,j}: local orthogonality, kept by the three-term recurrence
         next[j + 1] = 1.0;
         (_omega, _omegaPrevious) = (next, current);
-        return worst > OmegaThreshold;
+        return worst > _omegaThreshold;
     }
 
     private static void CheckStart(ReadOnlySpan<double> start, int dimension)

@@ -29,7 +29,8 @@ public sealed record SlqOptions
     /// <summary>
     /// Orthogonalisation of each probe's Lanczos basis. Null (default) chooses automatically by the size of the basis
     /// (min(Steps, D) vectors of D doubles): <see cref="Spectral.Reorthogonalization.Full"/> up to 16 MiB (cache-sized,
-    /// cheap), <see cref="Spectral.Reorthogonalization.Partial"/> up to <see cref="AutomaticFullReorthogonalizationBytes"/>,
+    /// cheap), <see cref="Spectral.Reorthogonalization.Partial"/> while the basis (in float32, see
+    /// <see cref="SinglePrecisionBasis"/>) fits in <see cref="AutomaticFullReorthogonalizationBytes"/>,
     /// otherwise <see cref="Spectral.Reorthogonalization.None"/>.
     /// A (semi-)orthogonal basis is what PyHessian and Ghorbani et al.'s code keep (they reorthogonalise fully); it keeps
     /// ghost copies of converged outliers out of the nodes, which matters when the nodes are read as a spectrum (density
@@ -41,9 +42,22 @@ public sealed record SlqOptions
     /// </summary>
     public Reorthogonalization? Reorthogonalization { get; init; }
 
+    /// <summary>
+    /// Keep each probe's reorthogonalisation basis in float32 (<see cref="LanczosOptions.SinglePrecisionBasis"/>): half the
+    /// memory and half the memory traffic. Null (default) chooses automatically: float32 when a reorthogonalisation is in
+    /// effect and the double basis would exceed 16 MiB (beyond the caches, where the passes over it are memory-bound),
+    /// double otherwise. Measured on a [64, 256, 256, 10] digits Hessian (D = 85,002, 4 × 250): the same pruning limit
+    /// to four digits as a double basis, and 2.2× less time outside the products (docs/benchmarks.md).
+    /// </summary>
+    public bool? SinglePrecisionBasis { get; init; }
+
     /// <summary>Memory limit of the automatic choice of a reorthogonalised <see cref="Reorthogonalization"/> (full or
     /// partial): 1 GiB.</summary>
     public const long AutomaticFullReorthogonalizationBytes = 1L << 30;
+
+    /// <summary>Threads for the Lanczos passes over each probe's stored basis (<see cref="LanczosOptions.MaxDegreeOfParallelism"/>);
+    /// ≤ 0 (the default) uses every processor. The operator's own parallelism is set on the operator. Results do not depend on it.</summary>
+    public int MaxDegreeOfParallelism { get; init; }
 
     /// <summary>The defaults above: 10 probes × 100 steps, seed 0, automatic orthogonalisation.</summary>
     public static SlqOptions Default { get; } = new();

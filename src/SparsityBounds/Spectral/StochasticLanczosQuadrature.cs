@@ -50,7 +50,13 @@ public static class StochasticLanczosQuadrature
 
         int steps = Math.Min(options.Steps, dimension);
         Reorthogonalization reorthogonalization = options.Reorthogonalization ?? ChooseReorthogonalization(steps, dimension);
-        var lanczosOptions = new LanczosOptions { Steps = steps, Reorthogonalization = reorthogonalization };
+        bool singleBasis = reorthogonalization != Reorthogonalization.None
+            && (options.SinglePrecisionBasis ?? (long)steps * dimension * sizeof(double) > FullReorthogonalizationCacheBytes);
+        var lanczosOptions = new LanczosOptions
+        {
+            Steps = steps, Reorthogonalization = reorthogonalization, SinglePrecisionBasis = singleBasis,
+            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
+        };
 
         int probes = options.Probes;
         var start = new double[dimension];
@@ -88,14 +94,15 @@ public static class StochasticLanczosQuadrature
 
     /// <summary>
     /// Full reorthogonalisation while the basis (steps × D doubles) is cache-sized (≤ 16 MiB: the passes over it are cheap
-    /// and keep orthogonality at ε rather than √ε); partial up to the automatic memory limit, where passes over the basis
-    /// are memory traffic that can rival the operator applications; none beyond.
+    /// and keep orthogonality at ε rather than √ε); partial, with a float32 basis, up to the automatic memory limit, where
+    /// passes over the basis are memory traffic that can rival the operator applications; none beyond.
     /// </summary>
     internal static Reorthogonalization ChooseReorthogonalization(int steps, int dimension)
     {
         long bytes = (long)steps * dimension * sizeof(double);
         if (bytes <= FullReorthogonalizationCacheBytes) return Reorthogonalization.Full;
-        return bytes <= SlqOptions.AutomaticFullReorthogonalizationBytes ? Reorthogonalization.Partial : Reorthogonalization.None;
+        // Beyond the caches the automatic basis is float32 (half the bytes).
+        return bytes / 2 <= SlqOptions.AutomaticFullReorthogonalizationBytes ? Reorthogonalization.Partial : Reorthogonalization.None;
     }
 
     /// <summary>Largest basis the automatic choice reorthogonalises fully (16 MiB, of the order of a last-level cache).</summary>

@@ -136,10 +136,12 @@ public sealed class StochasticLanczosQuadratureTests
         Assert.That(q.InvariantSubspaceFound, Has.All.True);
         Assert.That(q.OperatorApplications, Is.EqualTo(3 * distinct.Length));
         for (int k = 0; k < distinct.Length; k++) Assert.That(q.Nodes(1)[k], Is.EqualTo(distinct[k]).Within(1e-13 * 9));
-        foreach (Func<double, double> f in new Func<double, double>[] { Saturation(1e-6), Math.Sin, x => x * x * x })
+        // The node at 0 carries roundoff of order ε‖A‖ (≈ 2e-15 here), which the saturation at μ = 1e-6 amplifies by 1/μ.
+        double nodeRoundoff = 4 * Math.Pow(2, -52) * 9;
+        foreach (var (f, lipschitz) in new (Func<double, double>, double)[] { (Saturation(1e-6), 1e6), (Math.Sin, 1), (x => x * x * x, 243) })
         {
             StatisticalEstimate s = q.SpectralSum(f);
-            Assert.That(s.Value, Is.EqualTo(diagonal.Sum(f)).Within(1e-10 * n));
+            Assert.That(s.Value, Is.EqualTo(diagonal.Sum(f)).Within(1e-10 * n + n * lipschitz * nodeRoundoff));
             Assert.That(s.StandardError, Is.LessThan(1e-9 * n));
         }
         StatisticalEstimate count = q.EigenvalueCount(-0.5, 1.0);
@@ -261,7 +263,7 @@ public sealed class StochasticLanczosQuadratureTests
         Assert.That(q.Reorthogonalization, Is.EqualTo(Reorthogonalization.Full));   // a cache-sized basis
         Assert.That(StochasticLanczosQuadrature.ChooseReorthogonalization(100, 20_000), Is.EqualTo(Reorthogonalization.Full));
         Assert.That(StochasticLanczosQuadrature.ChooseReorthogonalization(100, 1_000_000), Is.EqualTo(Reorthogonalization.Partial));
-        Assert.That(StochasticLanczosQuadrature.ChooseReorthogonalization(100, 2_000_000), Is.EqualTo(Reorthogonalization.None));
+        Assert.That(StochasticLanczosQuadrature.ChooseReorthogonalization(100, 3_000_000), Is.EqualTo(Reorthogonalization.None));
     }
 
     [Test]

@@ -1,0 +1,146 @@
+using MathNet.Numerics.LinearAlgebra;
+using SparsityBounds.Numerics;
+using SparsityBounds.Operators;
+using SparsityBounds.Spectral;
+
+namespace SparsityBounds.Tests.Spectral;
+
+// A float32 reorthogonalisation basis: the Lanczos vectors themselves (recorded as the operator sees them) stay
+// semi-orthogonal, and T_m, Ritz values and quadratures match a double basis.
+[TestFixture]
+public sealed class LanczosProcessSinglePrecisionBasisTests
+{
+    private const int N = 400, M = 150;
+
+    /// <summary>Records every vector the Lanczos process applies the operator to: v₀, v₁, …</summary>
+    private sealed class RecordingOperator(ISymmetricOperator inner) : ISymmetricOperator
+    {
+        public List<double[]> Inputs { get; } = [];
+        public int Dimension => inner.Dimension;
+        public void Apply(ReadOnlySpan<double> x, Span<double> y)
+        {
+            Inputs.Add(x.ToArray());
+            inner.Apply(x, y);
+        }
+    }
+
+    private static double[] Rademacher(int n, int seed)
+    {
+        var z = new double[n];
+        CounterRandom.FillRademacher(seed, 0, z);
+        return z;
+    }
+
+    private static (LanczosProcess Lanczos, List<double[]> Vectors) Run(Reorthogonalization mode, bool single, int seed = 3, int threads = 0)
+    {
+        var op = new RecordingOperator(TestSpectra.Dense(TestSpectra.HessianLike(N, 1), seed: 2));
+        var lanczos = new LanczosProcess(op, Rademacher(N, seed),
+            new LanczosOptions { Steps = M, Reorthogonalization = mode, SinglePrecisionBasis = single, MaxDegreeOfParallelism = threads });
+        lanczos.Run();
+        return (lanczos, op.Inputs);
+    }
+
+    private static double MaxOffDiagonalInnerProduct(List<double[]> vectors)
+    {
+        var v = Matrix<double>.Build.Dense(N, vectors.Count, (i, j) => vectors[j][i]);
+        Matrix<double> gram = v.TransposeThisAndMultiply(v) - Matrix<double>.Build.DenseIdentity(vectors.Count);
+        return gram.Enumerate().Max(Math.Abs);
+    }
+
+    [Test]
+    public void KeepsTheLanczosVectorsSemiOrthogonal()
+    {
+        var (_, plain) = Run(Reorthogonalization.None, single: false);
+        var (full, fullVectors) = Run(Reorthogonalization.Full, single: true);
+        var (partial, partialVectors) = Run(Reorthogonalization.Partial, single: true);
+        Assert.That(MaxOffDiagonalInnerProduct(plain), Is.GreaterThan(1e-3), "the test problem must defeat the plain recurrence");
+        // Full: every step leaves the float rounding of the stored copies, ≈ 2⁻²⁴/√N = 3e-9 per pair here.
+        Assert.That(MaxOffDiagonalInnerProduct(fullVectors), Is.LessThan(1e-7));
+        // Partial: held below the single-mode trigger level max(√ε, 3000·2⁻²⁴/√N) = 8.9e-6 (Simon's estimate is an upper bound).
+        double trigger = 3000 * Math.Pow(2, -24) / Math.Sqrt(N);
+        Assert.That(MaxOffDiagonalInnerProduct(partialVectors), Is.LessThan(trigger));
+        Assert.That(full.HasBasis, Is.False, "no double basis is kept");
+        Assert.That(partial.Reorthogonalizations, Is.GreaterThan(0).And.LessThan(M));
+    }
+
+    [Test]
+    public void RitzValuesAndQuadrature_MatchADoubleBasis()
+    {
+        foreach (Reorthogonalization mode in new[] { Reorthogonalization.Full, Reorthogonalization.Partial })
+        {
+            var (reference, _) = Run(Reorthogonalization.Full, single: false);
+            var (single, _) = Run(mode, single: true);
+            double[] rf = new double[M], rs = new double[M];
+            reference.RitzValues(rf);
+            single.RitzValues(rs);
+            // Converged extreme Ritz values agree to ~1e-10 of ‖A‖ = 40 (semi-orthogonality: T_m is the projection to O(ω²‖A‖)).
+            for (int i = 0; i < 4; i++)
+            {
+                Assert.That(rs[^(i + 1)], Is.EqualTo(rf[^(i + 1)]).Within(1e-9 * 40), $"{mode}: largest {i}");
+                Assert.That(rs[i], Is.EqualTo(rf[i]).Within(1e-9 * 40), $"{mode}: smallest {i}");
+            }
+            double[] nodesF = new double[M], weightsF = new double[M], nodesS = new double[M], weightsS = new double[M];
+            reference.GaussQuadrature(nodesF, weightsF);
+            single.GaussQuadrature(nodesS, weightsS);
+            foreach (Func<double, double> f in new Func<double, double>[] { x => x * x, x => Math.Exp(-x), x => 0.02 / (0.02 + Math.Abs(x)) })
+            {
+                double sf = 0, ss = 0;
+                for (int j = 0; j < M; j++) { sf += weightsF[j] * f(nodesF[j]); ss += weightsS[j] * f(nodesS[j]); }
+                Assert.That(ss, Is.EqualTo(sf).Within(1e-8 * Math.Max(1, Math.Abs(sf))), $"{mode}");
+            }
+        }
+    }
+
+    [Test]
+    public void LargeOperator_SeveralParts_BitwiseIdenticalForAnyThreadCount()
+    {
+        // D above BasisOrthogonalizer.MinimumPartLength × 2, so the passes over the basis really are split.
+        const int d = 3 * BasisOrthogonalizer.MinimumPartLength + 11;
+        var diagonal = Enumerable.Range(0, d).Select(i => i < 5 ? 50.0 - 7 * i : Math.Sin(i) * 0.5).ToArray();
+        var op = new DiagonalOperator(diagonal);
+        double[]? alpha = null, beta = null;
+        foreach (int threads in new[] { 1, 2, -1 })
+        {
+            var lanczos = new LanczosProcess(op, Rademacher(d, 4),
+                new LanczosOptions { Steps = 60, Reorthogonalization = Reorthogonalization.Partial, SinglePrecisionBasis = true, MaxDegreeOfParallelism = threads });
+            lanczos.Run();
+            if (alpha is null) { alpha = lanczos.Alpha.ToArray(); beta = lanczos.Beta.ToArray(); continue; }
+            Assert.That(lanczos.Alpha.ToArray(), Is.EqualTo(alpha), $"threads {threads}");
+            Assert.That(lanczos.Beta.ToArray(), Is.EqualTo(beta), $"threads {threads}");
+        }
+        // The top outliers are found once each (no ghost copies), to 1e-9 relative.
+        var ritz = new double[alpha!.Length];
+        SymmetricTridiagonalEigen.Eigenvalues(alpha, beta!, ritz);
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.That(ritz[^(i + 1)], Is.EqualTo(50.0 - 7 * i).Within(1e-9 * 50), $"outlier {i}");
+            Assert.That(ritz.Count(r => Math.Abs(r - (50.0 - 7 * i)) < 1e-6), Is.EqualTo(1), $"copies of outlier {i}");
+        }
+    }
+
+    [Test]
+    public void Restart_ReproducesAFreshProcessBitwise()
+    {
+        var op = TestSpectra.Dense(TestSpectra.HessianLike(N, 1), seed: 2);
+        var options = new LanczosOptions { Steps = M, Reorthogonalization = Reorthogonalization.Partial, SinglePrecisionBasis = true };
+        var reused = new LanczosProcess(op, Rademacher(N, 9), options);
+        reused.Run();
+        reused.Restart(Rademacher(N, 3));
+        reused.Run();
+        var fresh = new LanczosProcess(op, Rademacher(N, 3), options);
+        fresh.Run();
+        Assert.That(reused.Alpha.ToArray(), Is.EqualTo(fresh.Alpha.ToArray()));
+        Assert.That(reused.Beta.ToArray(), Is.EqualTo(fresh.Beta.ToArray()));
+    }
+
+    [Test]
+    public void KeepBasisWithASinglePrecisionBasis_IsRejected()
+    {
+        var op = new DiagonalOperator([1.0, 2.0, 3.0]);
+        Assert.That(() => new LanczosProcess(op, [1.0, 1.0, 1.0], new LanczosOptions { KeepBasis = true, SinglePrecisionBasis = true }),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("options").And.Message.Contains("SinglePrecisionBasis"));
+        var plain = new LanczosProcess(op, [1.0, 1.0, 1.0], new LanczosOptions { Reorthogonalization = Reorthogonalization.Full, SinglePrecisionBasis = true });
+        plain.Run();
+        Assert.That(() => plain.BasisVector(0), Throws.InvalidOperationException.With.Message.Contains("SinglePrecisionBasis"));
+    }
+}
