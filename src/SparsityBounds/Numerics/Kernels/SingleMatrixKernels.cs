@@ -1,0 +1,462 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace SparsityBounds.Numerics.Kernels;
+
+/// <summary>
+/// Single-precision (float32) twins of the <see cref="MatrixKernels"/> shapes used by the MLP curvature products in
+/// <c>ProductPrecision.Single</c> mode, back-propagation C (+)= A·B (<see cref="MultiplyAdd"/>) and weight gradient
+/// C (+)= Aᵀ·B (<see cref="MultiplyAddTransposedA"/>), plus the conversions between the double and single buffers.
+/// </summary>
+/// <remarks>
+/// <para>Same structure as the double kernels with twice the lanes: an 8 × 32 tile of C in sixteen Vector512&lt;float&gt;
+/// accumulators (4 × 32 and 1 × 32 for edge rows) where <see cref="MatrixKernels.UseVector512"/> holds, otherwise a
+/// 4 × 16 tile in Vector256&lt;float&gt; (1 × 16 for edge rows); edge columns run through a zero-padded panel into a
+/// scratch tile; B panels with a stride other than the tile width are packed contiguously.</para>
+/// <para>Every element of C is the same chain of single-precision fused multiply-adds in increasing depth order,
+/// c ← fma(a_ip, b_pj, c), starting from C or +0, so every path is bitwise equal to the scalar twins in
+/// <see cref="Reference"/>.</para>
+/// </remarks>
+internal static class SingleMatrixKernels
+{
+    /// <summary>Depth (k) block: a packed B panel of DepthBlock × 32 floats is 32 KiB.</summary>
+    internal const int DepthBlock = 256;
+
+    private const int WideRows = 8, WideColumns = 32, NarrowRows = 4, NarrowColumns = 16;
+
+    /// <summary>C[m×n] (+)= A[m×k] · B[k×n]. Row strides lda ≥ k, ldb ≥ n, ldc ≥ n.</summary>
+    internal static void MultiplyAdd(int m, int n, int k, ReadOnlySpan<float> a, int lda,
+        ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate = true)
+    {
+        CheckShape(m, n, k);
+        CheckMatrix(a, m, k, lda, nameof(a));
+        CheckMatrix(b, k, n, ldb, nameof(b));
+        CheckMatrix(c, m, n, ldc, nameof(c));
+        if (m == 0 || n == 0) return;
+        if (k == 0) { if (!accumulate) Clear(c, m, n, ldc); return; }
+        ref float pa = ref MemoryMarshal.GetReference(a);
+        ref float pb = ref MemoryMarshal.GetReference(b);
+        ref float pc = ref MemoryMarshal.GetReference(c);
+        for (int p0 = 0; p0 < k; p0 += DepthBlock)
+        {
+            int kc = Math.Min(DepthBlock, k - p0);
+            Block(m, n, kc, ref Unsafe.Add(ref pa, p0), lda, 1, ref Unsafe.Add(ref pb, (nint)p0 * ldb), ldb,
+                ref pc, ldc, accumulate || p0 > 0);
+        }
+    }
+
+    /// <summary>C[m×n] (+)= A[k×m]ᵀ · B[k×n]. Row strides lda ≥ m, ldb ≥ n, ldc ≥ n.</summary>
+    internal static void MultiplyAddTransposedA(int m, int n, int k, ReadOnlySpan<float> a, int lda,
+        ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate = true)
+    {
+        CheckShape(m, n, k);
+        CheckMatrix(a, k, m, lda, nameof(a));
+        CheckMatrix(b, k, n, ldb, nameof(b));
+        CheckMatrix(c, m, n, ldc, nameof(c));
+        if (m == 0 || n == 0) return;
+        if (k == 0) { if (!accumulate) Clear(c, m, n, ldc); return; }
+        ref float pa = ref MemoryMarshal.GetReference(a);
+        ref float pb = ref MemoryMarshal.GetReference(b);
+        ref float pc = ref MemoryMarshal.GetReference(c);
+        for (int p0 = 0; p0 < k; p0 += DepthBlock)
+        {
+            int kc = Math.Min(DepthBlock, k - p0);
+            Block(m, n, kc, ref Unsafe.Add(ref pa, (nint)p0 * lda), 1, lda, ref Unsafe.Add(ref pb, (nint)p0 * ldb), ldb,
+                ref pc, ldc, accumulate || p0 > 0);
+        }
+    }
+
+    /// <summary>destination[i] = (float)source[i], round to nearest (the once-per-product conversion of θ and the direction).</summary>
+    internal static void Narrow(ReadOnlySpan<double> source, Span<float> destination)
+    {
+        if (source.Length != destination.Length)
+            throw new ArgumentException($"destination has length {destination.Length}; expected {source.Length}.", nameof(destination));
+        int n = source.Length, i = 0;
+        ref double ps = ref MemoryMarshal.GetReference(source);
+        ref float pd = ref MemoryMarshal.GetReference(destination);
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= n - 16; i += 16)
+                Vector512.Narrow(Vector512.LoadUnsafe(ref ps, (nuint)i), Vector512.LoadUnsafe(ref ps, (nuint)i + 8)).StoreUnsafe(ref pd, (nuint)i);
+        }
+        for (; i < n; i++) Unsafe.Add(ref pd, i) = (float)Unsafe.Add(ref ps, i);
+    }
+
+    /// <summary>destination[i] += (double)source[i]: folds a single-precision block result into a double accumulator (exact widening, one double rounding per add).</summary>
+    internal static void AddWidened(ReadOnlySpan<float> source, Span<double> destination)
+    {
+        if (source.Length != destination.Length)
+            throw new ArgumentException($"destination has length {destination.Length}; expected {source.Length}.", nameof(destination));
+        int n = source.Length, i = 0;
+        ref float ps = ref MemoryMarshal.GetReference(source);
+        ref double pd = ref MemoryMarshal.GetReference(destination);
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= n - 16; i += 16)
+            {
+                var s = Vector512.LoadUnsafe(ref ps, (nuint)i);
+                (Vector512.LoadUnsafe(ref pd, (nuint)i) + Vector512.WidenLower(s)).StoreUnsafe(ref pd, (nuint)i);
+                (Vector512.LoadUnsafe(ref pd, (nuint)i + 8) + Vector512.WidenUpper(s)).StoreUnsafe(ref pd, (nuint)i + 8);
+            }
+        }
+        for (; i < n; i++) Unsafe.Add(ref pd, i) += Unsafe.Add(ref ps, i);
+    }
+
+    /// <summary>destination[i] = (double)source[i] (exact).</summary>
+    internal static void Widen(ReadOnlySpan<float> source, Span<double> destination)
+    {
+        if (source.Length != destination.Length)
+            throw new ArgumentException($"destination has length {destination.Length}; expected {source.Length}.", nameof(destination));
+        for (int i = 0; i < source.Length; i++) destination[i] = source[i];
+    }
+
+    /// <summary><paramref name="columnSums"/> (+)= Σ_i row i of the rows × n single-precision matrix, accumulated in double, rows in order.</summary>
+    internal static void AddColumnSumsWidened(ReadOnlySpan<float> matrix, int rows, Span<double> columnSums, bool accumulate)
+    {
+        int n = columnSums.Length;
+        if (matrix.Length < (long)rows * n)
+            throw new ArgumentException($"matrix has length {matrix.Length}; {rows} rows of {n} need {(long)rows * n}.", nameof(matrix));
+        if (!accumulate) columnSums.Clear();
+        for (int i = 0; i < rows; i++) AddWidened(matrix.Slice(i * n, n), columnSums);
+    }
+
+    /// <summary>t ← fma(e, z, t ⊙ d) (the R-backward update, as <see cref="ActivationKernels.MultiplyAddProduct"/>).</summary>
+    internal static void MultiplyAddProduct(Span<float> t, ReadOnlySpan<float> d, ReadOnlySpan<float> e, ReadOnlySpan<float> z)
+    {
+        if (d.Length != t.Length || e.Length != t.Length || z.Length != t.Length)
+            throw new ArgumentException($"d, e and z must have the length of t ({t.Length}).", nameof(t));
+        int n = t.Length, i = 0;
+        ref float pt = ref MemoryMarshal.GetReference(t);
+        ref float pd = ref MemoryMarshal.GetReference(d);
+        ref float pe = ref MemoryMarshal.GetReference(e);
+        ref float pz = ref MemoryMarshal.GetReference(z);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= n - 8; i += 8)
+                Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pe, (nuint)i), Vector256.LoadUnsafe(ref pz, (nuint)i),
+                    Vector256.LoadUnsafe(ref pt, (nuint)i) * Vector256.LoadUnsafe(ref pd, (nuint)i)).StoreUnsafe(ref pt, (nuint)i);
+        }
+        for (; i < n; i++)
+            Unsafe.Add(ref pt, i) = MathF.FusedMultiplyAdd(Unsafe.Add(ref pe, i), Unsafe.Add(ref pz, i), Unsafe.Add(ref pt, i) * Unsafe.Add(ref pd, i));
+    }
+
+    // C[m×n] (+)= Σ_p a(i,p) b(p,j) with a(i,p) = a[i·ars + p·aps], b(p,j) = b[p·bps + j].
+    private static void Block(int m, int n, int k, ref float a, nint ars, nint aps, ref float b, nint bps,
+        ref float c, nint ldc, bool accumulate)
+    {
+        bool wide = MatrixKernels.UseVector512;
+        if (!wide && !Vector256.IsHardwareAccelerated)
+        {
+            for (int i = 0; i < m; i++)
+            {
+                ref float ar = ref Unsafe.Add(ref a, i * ars);
+                ref float cr = ref Unsafe.Add(ref c, i * ldc);
+                for (int j = 0; j < n; j++)
+                {
+                    float s = accumulate ? Unsafe.Add(ref cr, j) : 0f;
+                    for (int p = 0; p < k; p++) s = MathF.FusedMultiplyAdd(Unsafe.Add(ref ar, p * aps), Unsafe.Add(ref b, p * bps + j), s);
+                    Unsafe.Add(ref cr, j) = s;
+                }
+            }
+            return;
+        }
+        int width = wide ? WideColumns : NarrowColumns;
+        // A strided panel is first packed contiguously: power-of-two row strides would map its rows to a few L1 sets.
+        bool pack = bps != width && m > NarrowRows;
+        Span<float> panel = pack ? stackalloc float[DepthBlock * WideColumns] : Span<float>.Empty;
+        ref float packed = ref MemoryMarshal.GetReference(panel);
+        nint panelStride = pack ? width : bps;
+        int j0 = 0;
+        for (; j0 <= n - width; j0 += width)
+        {
+            scoped ref float bj = ref Unsafe.Add(ref b, j0);
+            if (pack)
+            {
+                for (int p = 0; p < k; p++)
+                    for (int v = 0; v < width; v += 8)
+                        Vector256.LoadUnsafe(ref Unsafe.Add(ref bj, p * bps + v)).StoreUnsafe(ref Unsafe.Add(ref packed, p * width + v));
+                bj = ref packed;
+            }
+            RowTiles(wide, m, k, ref a, ars, aps, ref bj, panelStride, ref Unsafe.Add(ref c, j0), ldc, accumulate);
+        }
+        if (j0 < n) EdgeColumns(wide, m, j0, n, k, ref a, ars, aps, ref b, bps, ref c, ldc, accumulate);
+    }
+
+    // Rows of C against one panel: 8-row tiles (wide only), a 4-row tile, then single rows.
+    private static void RowTiles(bool wide, int m, int k, ref float a, nint ars, nint aps, ref float b, nint bps,
+        ref float c, nint ldc, bool accumulate)
+    {
+        int i0 = 0;
+        if (wide)
+        {
+            for (; i0 <= m - WideRows; i0 += WideRows)
+                Tile8x32(k, ref Unsafe.Add(ref a, i0 * ars), ars, aps, ref b, bps, ref Unsafe.Add(ref c, i0 * ldc), ldc, accumulate);
+            if (i0 <= m - 4)
+            {
+                Tile4x32(k, ref Unsafe.Add(ref a, i0 * ars), ars, aps, ref b, bps, ref Unsafe.Add(ref c, i0 * ldc), ldc, accumulate);
+                i0 += 4;
+            }
+            for (; i0 < m; i0++)
+                Tile1x32(k, ref Unsafe.Add(ref a, i0 * ars), ars, aps, ref b, bps, ref Unsafe.Add(ref c, i0 * ldc), ldc, accumulate);
+            return;
+        }
+        for (; i0 <= m - NarrowRows; i0 += NarrowRows)
+            Tile4x16(k, ref Unsafe.Add(ref a, i0 * ars), ars, aps, ref b, bps, ref Unsafe.Add(ref c, i0 * ldc), ldc, accumulate);
+        for (; i0 < m; i0++)
+            Tile1x16(k, ref Unsafe.Add(ref a, i0 * ars), ars, aps, ref b, bps, ref Unsafe.Add(ref c, i0 * ldc), ldc, accumulate);
+    }
+
+    // The last n − j0 < width columns: a zero-padded panel and a scratch tile per group of rows. Padding columns only
+    // add FMAs on zeros to scratch lanes, so every real element keeps its fused multiply-add chain.
+    private static void EdgeColumns(bool wide, int m, int j0, int n, int k, ref float a, nint ars, nint aps,
+        ref float b, nint bps, ref float c, nint ldc, bool accumulate)
+    {
+        int width = wide ? WideColumns : NarrowColumns, valid = n - j0;
+        Span<float> panel = stackalloc float[DepthBlock * WideColumns];
+        ref float pp = ref MemoryMarshal.GetReference(panel);
+        ref float bj = ref Unsafe.Add(ref b, j0);
+        for (int p = 0; p < k; p++)
+        {
+            ref float row = ref Unsafe.Add(ref pp, p * width);
+            int jj = 0;
+            for (; jj < valid; jj++) Unsafe.Add(ref row, jj) = Unsafe.Add(ref bj, p * bps + jj);
+            for (; jj < width; jj++) Unsafe.Add(ref row, jj) = 0f;
+        }
+        Span<float> scratch = stackalloc float[WideRows * WideColumns];
+        ref float ps = ref MemoryMarshal.GetReference(scratch);
+        for (int i0 = 0; i0 < m; i0 += WideRows)
+        {
+            int rows = Math.Min(WideRows, m - i0);
+            ref float ci = ref Unsafe.Add(ref c, i0 * ldc + j0);
+            for (int r = 0; r < rows; r++)
+                for (int jj = 0; jj < width; jj++)
+                    Unsafe.Add(ref ps, r * width + jj) = accumulate && jj < valid ? Unsafe.Add(ref ci, r * ldc + jj) : 0f;
+            RowTiles(wide, rows, k, ref Unsafe.Add(ref a, i0 * ars), ars, aps, ref pp, width, ref ps, width, accumulate);
+            for (int r = 0; r < rows; r++)
+                for (int jj = 0; jj < valid; jj++) Unsafe.Add(ref ci, r * ldc + jj) = Unsafe.Add(ref ps, r * width + jj);
+        }
+    }
+
+    private static void Tile8x32(int k, ref float a, nint ars, nint aps, ref float b, nint bps, ref float c, nint ldc, bool accumulate)
+    {
+        Vector512<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        if (accumulate)
+        {
+            c00 = Vector512.LoadUnsafe(ref c); c01 = Vector512.LoadUnsafe(ref c, 16);
+            c10 = Vector512.LoadUnsafe(ref c, (nuint)(1 * ldc)); c11 = Vector512.LoadUnsafe(ref c, (nuint)(1 * ldc) + 16);
+            c20 = Vector512.LoadUnsafe(ref c, (nuint)(2 * ldc)); c21 = Vector512.LoadUnsafe(ref c, (nuint)(2 * ldc) + 16);
+            c30 = Vector512.LoadUnsafe(ref c, (nuint)(3 * ldc)); c31 = Vector512.LoadUnsafe(ref c, (nuint)(3 * ldc) + 16);
+            c40 = Vector512.LoadUnsafe(ref c, (nuint)(4 * ldc)); c41 = Vector512.LoadUnsafe(ref c, (nuint)(4 * ldc) + 16);
+            c50 = Vector512.LoadUnsafe(ref c, (nuint)(5 * ldc)); c51 = Vector512.LoadUnsafe(ref c, (nuint)(5 * ldc) + 16);
+            c60 = Vector512.LoadUnsafe(ref c, (nuint)(6 * ldc)); c61 = Vector512.LoadUnsafe(ref c, (nuint)(6 * ldc) + 16);
+            c70 = Vector512.LoadUnsafe(ref c, (nuint)(7 * ldc)); c71 = Vector512.LoadUnsafe(ref c, (nuint)(7 * ldc) + 16);
+        }
+        else
+        {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = Vector512<float>.Zero;
+        }
+        nint pa = 0, pb = 0;
+        for (int p = 0; p < k; p++, pa += aps, pb += bps)
+        {
+            var b0 = Vector512.LoadUnsafe(ref b, (nuint)pb);
+            var b1 = Vector512.LoadUnsafe(ref b, (nuint)(pb + 16));
+            ref float ap = ref Unsafe.Add(ref a, pa);
+            var x = Vector512.Create(ap);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(Unsafe.Add(ref ap, ars));
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(Unsafe.Add(ref ap, 2 * ars));
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(Unsafe.Add(ref ap, 3 * ars));
+            c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(Unsafe.Add(ref ap, 4 * ars));
+            c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(Unsafe.Add(ref ap, 5 * ars));
+            c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            x = Vector512.Create(Unsafe.Add(ref ap, 6 * ars));
+            c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+            x = Vector512.Create(Unsafe.Add(ref ap, 7 * ars));
+            c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
+        }
+        c00.StoreUnsafe(ref c); c01.StoreUnsafe(ref c, 16);
+        c10.StoreUnsafe(ref c, (nuint)(1 * ldc)); c11.StoreUnsafe(ref c, (nuint)(1 * ldc) + 16);
+        c20.StoreUnsafe(ref c, (nuint)(2 * ldc)); c21.StoreUnsafe(ref c, (nuint)(2 * ldc) + 16);
+        c30.StoreUnsafe(ref c, (nuint)(3 * ldc)); c31.StoreUnsafe(ref c, (nuint)(3 * ldc) + 16);
+        c40.StoreUnsafe(ref c, (nuint)(4 * ldc)); c41.StoreUnsafe(ref c, (nuint)(4 * ldc) + 16);
+        c50.StoreUnsafe(ref c, (nuint)(5 * ldc)); c51.StoreUnsafe(ref c, (nuint)(5 * ldc) + 16);
+        c60.StoreUnsafe(ref c, (nuint)(6 * ldc)); c61.StoreUnsafe(ref c, (nuint)(6 * ldc) + 16);
+        c70.StoreUnsafe(ref c, (nuint)(7 * ldc)); c71.StoreUnsafe(ref c, (nuint)(7 * ldc) + 16);
+    }
+
+    private static void Tile4x32(int k, ref float a, nint ars, nint aps, ref float b, nint bps, ref float c, nint ldc, bool accumulate)
+    {
+        Vector512<float> c00, c01, c10, c11, c20, c21, c30, c31;
+        if (accumulate)
+        {
+            c00 = Vector512.LoadUnsafe(ref c); c01 = Vector512.LoadUnsafe(ref c, 16);
+            c10 = Vector512.LoadUnsafe(ref c, (nuint)(1 * ldc)); c11 = Vector512.LoadUnsafe(ref c, (nuint)(1 * ldc) + 16);
+            c20 = Vector512.LoadUnsafe(ref c, (nuint)(2 * ldc)); c21 = Vector512.LoadUnsafe(ref c, (nuint)(2 * ldc) + 16);
+            c30 = Vector512.LoadUnsafe(ref c, (nuint)(3 * ldc)); c31 = Vector512.LoadUnsafe(ref c, (nuint)(3 * ldc) + 16);
+        }
+        else
+        {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = Vector512<float>.Zero;
+        }
+        nint pa = 0, pb = 0;
+        for (int p = 0; p < k; p++, pa += aps, pb += bps)
+        {
+            var b0 = Vector512.LoadUnsafe(ref b, (nuint)pb);
+            var b1 = Vector512.LoadUnsafe(ref b, (nuint)(pb + 16));
+            ref float ap = ref Unsafe.Add(ref a, pa);
+            var x = Vector512.Create(ap);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(Unsafe.Add(ref ap, ars));
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(Unsafe.Add(ref ap, 2 * ars));
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(Unsafe.Add(ref ap, 3 * ars));
+            c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+        }
+        c00.StoreUnsafe(ref c); c01.StoreUnsafe(ref c, 16);
+        c10.StoreUnsafe(ref c, (nuint)(1 * ldc)); c11.StoreUnsafe(ref c, (nuint)(1 * ldc) + 16);
+        c20.StoreUnsafe(ref c, (nuint)(2 * ldc)); c21.StoreUnsafe(ref c, (nuint)(2 * ldc) + 16);
+        c30.StoreUnsafe(ref c, (nuint)(3 * ldc)); c31.StoreUnsafe(ref c, (nuint)(3 * ldc) + 16);
+    }
+
+    private static void Tile1x32(int k, ref float a, nint ars, nint aps, ref float b, nint bps, ref float c, nint ldc, bool accumulate)
+    {
+        Vector512<float> c00, c01;
+        if (accumulate)
+        {
+            c00 = Vector512.LoadUnsafe(ref c); c01 = Vector512.LoadUnsafe(ref c, 16);
+        }
+        else
+        {
+            c00 = c01 = Vector512<float>.Zero;
+        }
+        nint pa = 0, pb = 0;
+        for (int p = 0; p < k; p++, pa += aps, pb += bps)
+        {
+            var b0 = Vector512.LoadUnsafe(ref b, (nuint)pb);
+            var b1 = Vector512.LoadUnsafe(ref b, (nuint)(pb + 16));
+            ref float ap = ref Unsafe.Add(ref a, pa);
+            var x = Vector512.Create(ap);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+        }
+        c00.StoreUnsafe(ref c); c01.StoreUnsafe(ref c, 16);
+    }
+
+    private static void Tile4x16(int k, ref float a, nint ars, nint aps, ref float b, nint bps, ref float c, nint ldc, bool accumulate)
+    {
+        Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31;
+        if (accumulate)
+        {
+            c00 = Vector256.LoadUnsafe(ref c); c01 = Vector256.LoadUnsafe(ref c, 8);
+            c10 = Vector256.LoadUnsafe(ref c, (nuint)(1 * ldc)); c11 = Vector256.LoadUnsafe(ref c, (nuint)(1 * ldc) + 8);
+            c20 = Vector256.LoadUnsafe(ref c, (nuint)(2 * ldc)); c21 = Vector256.LoadUnsafe(ref c, (nuint)(2 * ldc) + 8);
+            c30 = Vector256.LoadUnsafe(ref c, (nuint)(3 * ldc)); c31 = Vector256.LoadUnsafe(ref c, (nuint)(3 * ldc) + 8);
+        }
+        else
+        {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = Vector256<float>.Zero;
+        }
+        nint pa = 0, pb = 0;
+        for (int p = 0; p < k; p++, pa += aps, pb += bps)
+        {
+            var b0 = Vector256.LoadUnsafe(ref b, (nuint)pb);
+            var b1 = Vector256.LoadUnsafe(ref b, (nuint)(pb + 8));
+            ref float ap = ref Unsafe.Add(ref a, pa);
+            var x = Vector256.Create(ap);
+            c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
+            x = Vector256.Create(Unsafe.Add(ref ap, ars));
+            c10 = Vector256.FusedMultiplyAdd(x, b0, c10); c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
+            x = Vector256.Create(Unsafe.Add(ref ap, 2 * ars));
+            c20 = Vector256.FusedMultiplyAdd(x, b0, c20); c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
+            x = Vector256.Create(Unsafe.Add(ref ap, 3 * ars));
+            c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
+        }
+        c00.StoreUnsafe(ref c); c01.StoreUnsafe(ref c, 8);
+        c10.StoreUnsafe(ref c, (nuint)(1 * ldc)); c11.StoreUnsafe(ref c, (nuint)(1 * ldc) + 8);
+        c20.StoreUnsafe(ref c, (nuint)(2 * ldc)); c21.StoreUnsafe(ref c, (nuint)(2 * ldc) + 8);
+        c30.StoreUnsafe(ref c, (nuint)(3 * ldc)); c31.StoreUnsafe(ref c, (nuint)(3 * ldc) + 8);
+    }
+
+    private static void Tile1x16(int k, ref float a, nint ars, nint aps, ref float b, nint bps, ref float c, nint ldc, bool accumulate)
+    {
+        Vector256<float> c00, c01;
+        if (accumulate)
+        {
+            c00 = Vector256.LoadUnsafe(ref c); c01 = Vector256.LoadUnsafe(ref c, 8);
+        }
+        else
+        {
+            c00 = c01 = Vector256<float>.Zero;
+        }
+        nint pa = 0, pb = 0;
+        for (int p = 0; p < k; p++, pa += aps, pb += bps)
+        {
+            var b0 = Vector256.LoadUnsafe(ref b, (nuint)pb);
+            var b1 = Vector256.LoadUnsafe(ref b, (nuint)(pb + 8));
+            ref float ap = ref Unsafe.Add(ref a, pa);
+            var x = Vector256.Create(ap);
+            c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
+        }
+        c00.StoreUnsafe(ref c); c01.StoreUnsafe(ref c, 8);
+    }
+    private static void Clear(Span<float> c, int m, int n, int ldc)
+    {
+        for (int i = 0; i < m; i++) c.Slice(i * ldc, n).Clear();
+    }
+
+    private static void CheckShape(int m, int n, int k)
+    {
+        if (m < 0) throw new ArgumentOutOfRangeException(nameof(m), m, $"m must be >= 0; got {m}.");
+        if (n < 0) throw new ArgumentOutOfRangeException(nameof(n), n, $"n must be >= 0; got {n}.");
+        if (k < 0) throw new ArgumentOutOfRangeException(nameof(k), k, $"k must be >= 0; got {k}.");
+    }
+
+    // A rows × columns matrix with row stride ld must fit in the span.
+    private static void CheckMatrix(ReadOnlySpan<float> span, int rows, int columns, int ld, string name)
+    {
+        if (ld < columns)
+            throw new ArgumentException($"{name} has row stride {ld}, less than its {columns} columns.", name);
+        if (rows == 0 || columns == 0) return;
+        long needed = (long)(rows - 1) * ld + columns;
+        if (span.Length < needed)
+            throw new ArgumentException($"{name} has length {span.Length}; a {rows} × {columns} matrix with row stride {ld} needs {needed}.", name);
+    }
+
+    /// <summary>Scalar twins: the reference semantics (the same single-precision fused multiply-add chain per element).</summary>
+    internal static class Reference
+    {
+        internal static void MultiplyAdd(int m, int n, int k, ReadOnlySpan<float> a, int lda,
+            ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate = true)
+        {
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    float s = accumulate ? c[i * ldc + j] : 0f;
+                    for (int p = 0; p < k; p++) s = MathF.FusedMultiplyAdd(a[i * lda + p], b[p * ldb + j], s);
+                    c[i * ldc + j] = s;
+                }
+        }
+
+        internal static void MultiplyAddTransposedA(int m, int n, int k, ReadOnlySpan<float> a, int lda,
+            ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate = true)
+        {
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    float s = accumulate ? c[i * ldc + j] : 0f;
+                    for (int p = 0; p < k; p++) s = MathF.FusedMultiplyAdd(a[p * lda + i], b[p * ldb + j], s);
+                    c[i * ldc + j] = s;
+                }
+        }
+
+        internal static void MultiplyAddProduct(Span<float> t, ReadOnlySpan<float> d, ReadOnlySpan<float> e, ReadOnlySpan<float> z)
+        {
+            for (int i = 0; i < t.Length; i++) t[i] = MathF.FusedMultiplyAdd(e[i], z[i], t[i] * d[i]);
+        }
+    }
+}
