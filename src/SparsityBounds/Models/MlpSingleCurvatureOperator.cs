@@ -13,9 +13,9 @@ namespace SparsityBounds.Models;
 /// <remarks>
 /// <para>The primal pass runs in double and is rounded once into the float32 cache. Per product the direction is
 /// rounded to float32 (and transposed) once into preallocated buffers. Per 64-sample block the R-forward and
-/// R-backward passes run in float32; each block's weight-gradient contribution (Δ̇ᵀA + ΔᵀȦ, at most 64 terms per
-/// element, float32 fused multiply-adds) is widened and added into the chunk's double output, the bias sums are
-/// accumulated in double. Chunks are summed in chunk order in double: bitwise identical for any thread count.</para>
+/// R-backward passes run in float32; each block's weight-gradient contribution (Δ̇ᵀA + ΔᵀȦ, one chain of at most 128
+/// float32 fused multiply-adds per element) is widened and added into the chunk's double output straight from the
+/// registers (<see cref="SingleMatrixKernels.MultiplyAddTransposedAWidened"/>), the bias sums are accumulated in double. Chunks are summed in chunk order in double: bitwise identical for any thread count.</para>
 /// <para>Each <see cref="ApplyMany"/> product is bitwise equal to <see cref="Apply"/> (every element is the same
 /// chain of operations whether its direction is stacked with others or not).</para>
 /// </remarks>
@@ -277,20 +277,15 @@ internal sealed class MlpSingleCurvatureOperator : IBlockSymmetricOperator, IChu
                 Span<float> current = (currentIsTemp0 ? ws.Temp0 : ws.Temp1).AsSpan(0, k * rows * nOut);
                 ReadOnlySpan<float> input = Rows(_activations[l - 1], l - 1, r0, rows);
                 ReadOnlySpan<float> delta = _gaussNewton || l == 1 ? ReadOnlySpan<float>.Empty : Rows(_deltas[l], l, r0, rows);
-                Span<float> block = ws.Gradient.AsSpan(0, nOut * nIn);
                 for (int j = 0; j < k; j++)
                 {
-                    // This block's (Hv)_{W_l} = Δ̇_lᵀ A_{l−1} + Δ_lᵀ Ȧ_{l−1} in float32, then added into the double output;
-                    // (Hv)_{b_l} = Δ̇_lᵀ 1 summed in double.
+                    // This block's (Hv)_{W_l} = Δ̇_lᵀ A_{l−1} + Δ_lᵀ Ȧ_{l−1}: one float32 chain per element, widened and added into
+                    // the double output; (Hv)_{b_l} = Δ̇_lᵀ 1 summed in double.
                     Span<double> output = ws.Output.AsSpan(j * d, d);
                     ReadOnlySpan<float> currentJ = current.Slice(j * rows * nOut, rows * nOut);
-                    SingleMatrixKernels.MultiplyAddTransposedA(nOut, nIn, rows, currentJ, nOut, input, nIn, block, nIn, accumulate: false);
-                    if (!delta.IsEmpty)
-                        SingleMatrixKernels.MultiplyAddTransposedA(nOut, nIn, rows, delta, nOut,
-                            ws.ADot[l - 1].AsSpan(j * rows * nIn, rows * nIn), nIn, block, nIn);
-                    Span<double> weights = output.Slice(_net.WeightOffsets[l], nOut * nIn);
-                    if (first) SingleMatrixKernels.Widen(block, weights);
-                    else SingleMatrixKernels.AddWidened(block, weights);
+                    SingleMatrixKernels.MultiplyAddTransposedAWidened(nOut, nIn, rows, currentJ, nOut, input, nIn,
+                        delta.IsEmpty ? 0 : rows, delta, nOut, delta.IsEmpty ? ReadOnlySpan<float>.Empty : ws.ADot[l - 1].AsSpan(j * rows * nIn, rows * nIn), nIn,
+                        output.Slice(_net.WeightOffsets[l], nOut * nIn), nIn, accumulate: !first);
                     SingleMatrixKernels.AddColumnSumsWidened(currentJ, rows, output.Slice(_net.BiasOffsets[l], nOut), accumulate: !first);
                 }
                 if (l == 1) break;
@@ -349,9 +344,6 @@ internal sealed class MlpSingleCurvatureOperator : IBlockSymmetricOperator, IChu
             ADot = new float[net.LayerCount][];
             Temp0 = Temp1 = [];
             Output = [];
-            int maxWeights = 0;
-            for (int l = 1; l <= net.LayerCount; l++) maxWeights = Math.Max(maxWeights, net.Sizes[l] * net.Sizes[l - 1]);
-            Gradient = new float[maxWeights];
             EnsureDirections(net, directions);
         }
 
@@ -359,7 +351,6 @@ internal sealed class MlpSingleCurvatureOperator : IBlockSymmetricOperator, IChu
         internal float[][] ADot { get; }
         internal float[] Temp0 { get; private set; }
         internal float[] Temp1 { get; private set; }
-        internal float[] Gradient { get; }
         internal double[] Output { get; private set; }
 
         /// <summary>Sizes every buffer for at least <paramref name="directions"/> stacked directions (grows only).</summary>

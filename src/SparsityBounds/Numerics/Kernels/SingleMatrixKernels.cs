@@ -67,6 +67,95 @@ internal static class SingleMatrixKernels
         }
     }
 
+    /// <summary>
+    /// C[m×n] (+)= A1[k1×m]ᵀ·B1[k1×n] + A2[k2×m]ᵀ·B2[k2×n] with C in double: each element is one float32 fused
+    /// multiply-add chain from +0 over the k1 then the k2 depth terms, widened (exactly) and added to C (accumulate) or
+    /// stored. The MLP weight-gradient block Δ̇ᵀA + ΔᵀȦ of one 64-sample block, added into the double gradient without
+    /// a float32 round trip through memory. k1 + k2 ≤ <see cref="DepthBlock"/>. Row strides lda ≥ m, ldb ≥ n, ldc ≥ n.
+    /// </summary>
+    internal static void MultiplyAddTransposedAWidened(int m, int n, int k1, ReadOnlySpan<float> a1, int lda1, ReadOnlySpan<float> b1, int ldb1,
+        int k2, ReadOnlySpan<float> a2, int lda2, ReadOnlySpan<float> b2, int ldb2, Span<double> c, int ldc, bool accumulate)
+    {
+        CheckShape(m, n, k1);
+        CheckShape(m, n, k2);
+        if (k1 + k2 > DepthBlock)
+            throw new ArgumentOutOfRangeException(nameof(k2), k2, $"k1 + k2 = {k1 + k2} exceeds the float32 accumulation depth {DepthBlock}.");
+        CheckMatrix(a1, k1, m, lda1, nameof(a1));
+        CheckMatrix(b1, k1, n, ldb1, nameof(b1));
+        CheckMatrix(a2, k2, m, lda2, nameof(a2));
+        CheckMatrix(b2, k2, n, ldb2, nameof(b2));
+        if (ldc < n) throw new ArgumentException($"c has row stride {ldc}, less than its {n} columns.", nameof(c));
+        if (m > 0 && n > 0 && c.Length < (long)(m - 1) * ldc + n)
+            throw new ArgumentException($"c has length {c.Length}; a {m} × {n} matrix with row stride {ldc} needs {(long)(m - 1) * ldc + n}.", nameof(c));
+        if (m == 0 || n == 0) return;
+        ref float pa1 = ref MemoryMarshal.GetReference(a1);
+        ref float pb1 = ref MemoryMarshal.GetReference(b1);
+        ref float pa2 = ref MemoryMarshal.GetReference(a2);
+        ref float pb2 = ref MemoryMarshal.GetReference(b2);
+        ref double pc = ref MemoryMarshal.GetReference(c);
+        bool wide = MatrixKernels.UseVector512;
+        if (!wide && !Vector256.IsHardwareAccelerated)
+        {
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    float s = 0f;
+                    for (int p = 0; p < k1; p++) s = MathF.FusedMultiplyAdd(Unsafe.Add(ref pa1, p * lda1 + i), Unsafe.Add(ref pb1, p * ldb1 + j), s);
+                    for (int p = 0; p < k2; p++) s = MathF.FusedMultiplyAdd(Unsafe.Add(ref pa2, p * lda2 + i), Unsafe.Add(ref pb2, p * ldb2 + j), s);
+                    ref double cij = ref Unsafe.Add(ref pc, i * ldc + j);
+                    cij = accumulate ? cij + s : s;
+                }
+            return;
+        }
+        int width = wide ? WideColumns : NarrowColumns;
+        // One zero-padded panel holds the B1 rows then the B2 rows of the current column range.
+        Span<float> panel = stackalloc float[DepthBlock * WideColumns];
+        ref float pp = ref MemoryMarshal.GetReference(panel);
+        ref float pp2 = ref Unsafe.Add(ref pp, k1 * width);
+        Span<float> scratch = stackalloc float[WideRows * WideColumns];
+        ref float ps = ref MemoryMarshal.GetReference(scratch);
+        for (int j0 = 0; j0 < n; j0 += width)
+        {
+            int valid = Math.Min(width, n - j0);
+            PackPanel(k1, ref Unsafe.Add(ref pb1, j0), ldb1, valid, width, ref pp);
+            PackPanel(k2, ref Unsafe.Add(ref pb2, j0), ldb2, valid, width, ref pp2);
+            for (int i0 = 0; i0 < m; i0 += WideRows)
+            {
+                int rows = Math.Min(WideRows, m - i0);
+                ref double ci = ref Unsafe.Add(ref pc, i0 * ldc + j0);
+                if (wide && rows == WideRows && valid == WideColumns)
+                {
+                    Tile8x32Widened(k1, ref Unsafe.Add(ref pa1, i0), 1, lda1, ref pp, WideColumns,
+                        k2, ref Unsafe.Add(ref pa2, i0), 1, lda2, ref pp2, WideColumns, ref ci, ldc, accumulate);
+                    continue;
+                }
+                RowTiles(wide, rows, k1, ref Unsafe.Add(ref pa1, i0), 1, lda1, ref pp, width, ref ps, width, accumulate: false);
+                RowTiles(wide, rows, k2, ref Unsafe.Add(ref pa2, i0), 1, lda2, ref pp2, width, ref ps, width, accumulate: true);
+                for (int r = 0; r < rows; r++)
+                    for (int jj = 0; jj < valid; jj++)
+                    {
+                        ref double cij = ref Unsafe.Add(ref ci, r * ldc + jj);
+                        float s = Unsafe.Add(ref ps, r * width + jj);
+                        cij = accumulate ? cij + s : s;
+                    }
+            }
+        }
+    }
+
+    private static void PackPanel(int k, ref float b, nint bps, int valid, int width, ref float panel)
+    {
+        for (int p = 0; p < k; p++)
+        {
+            ref float row = ref Unsafe.Add(ref panel, p * width);
+            ref float src = ref Unsafe.Add(ref b, p * bps);
+            int jj = 0;
+            if (valid == width)
+                for (; jj < width; jj += 8) Vector256.LoadUnsafe(ref Unsafe.Add(ref src, jj)).StoreUnsafe(ref Unsafe.Add(ref row, jj));
+            for (; jj < valid; jj++) Unsafe.Add(ref row, jj) = Unsafe.Add(ref src, jj);
+            for (; jj < width; jj++) Unsafe.Add(ref row, jj) = 0f;
+        }
+    }
+
     /// <summary>destination[i] = (float)source[i], round to nearest (the once-per-product conversion of θ and the direction).</summary>
     internal static void Narrow(ReadOnlySpan<double> source, Span<float> destination)
     {
@@ -404,6 +493,86 @@ internal static class SingleMatrixKernels
         }
         c00.StoreUnsafe(ref c); c01.StoreUnsafe(ref c, 8);
     }
+    // An 8 × 32 tile of C (double) += widen(Σ_p a1(i,p) b1(p,j) + Σ_p a2(i,p) b2(p,j)): one float32 fused multiply-add chain from
+    // +0 over both depth ranges in order, widened and added to C (or stored when not accumulating) straight from the registers.
+    private static void Tile8x32Widened(int k1, ref float a1, nint ars1, nint aps1, ref float b1, nint bps1,
+        int k2, ref float a2, nint ars2, nint aps2, ref float b2, nint bps2, ref double c, nint ldc, bool accumulate)
+    {
+        Vector512<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = Vector512<float>.Zero;
+        nint pa = 0, pb = 0;
+        for (int p = 0; p < k1; p++, pa += aps1, pb += bps1)
+        {
+            var b0 = Vector512.LoadUnsafe(ref b1, (nuint)pb);
+            var b1v = Vector512.LoadUnsafe(ref b1, (nuint)(pb + 16));
+            ref float ap = ref Unsafe.Add(ref a1, pa);
+            var x = Vector512.Create(ap);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1v, c01);
+            x = Vector512.Create(Unsafe.Add(ref ap, 1 * ars1));
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1v, c11);
+            x = Vector512.Create(Unsafe.Add(ref ap, 2 * ars1));
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1v, c21);
+            x = Vector512.Create(Unsafe.Add(ref ap, 3 * ars1));
+            c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1v, c31);
+            x = Vector512.Create(Unsafe.Add(ref ap, 4 * ars1));
+            c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1v, c41);
+            x = Vector512.Create(Unsafe.Add(ref ap, 5 * ars1));
+            c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1v, c51);
+            x = Vector512.Create(Unsafe.Add(ref ap, 6 * ars1));
+            c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1v, c61);
+            x = Vector512.Create(Unsafe.Add(ref ap, 7 * ars1));
+            c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1v, c71);
+        }
+        pa = 0; pb = 0;
+        for (int p = 0; p < k2; p++, pa += aps2, pb += bps2)
+        {
+            var b0 = Vector512.LoadUnsafe(ref b2, (nuint)pb);
+            var b1v = Vector512.LoadUnsafe(ref b2, (nuint)(pb + 16));
+            ref float ap = ref Unsafe.Add(ref a2, pa);
+            var x = Vector512.Create(ap);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1v, c01);
+            x = Vector512.Create(Unsafe.Add(ref ap, 1 * ars2));
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1v, c11);
+            x = Vector512.Create(Unsafe.Add(ref ap, 2 * ars2));
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1v, c21);
+            x = Vector512.Create(Unsafe.Add(ref ap, 3 * ars2));
+            c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1v, c31);
+            x = Vector512.Create(Unsafe.Add(ref ap, 4 * ars2));
+            c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1v, c41);
+            x = Vector512.Create(Unsafe.Add(ref ap, 5 * ars2));
+            c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1v, c51);
+            x = Vector512.Create(Unsafe.Add(ref ap, 6 * ars2));
+            c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1v, c61);
+            x = Vector512.Create(Unsafe.Add(ref ap, 7 * ars2));
+            c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1v, c71);
+        }
+        StoreWidened(c00, c01, ref Unsafe.Add(ref c, 0 * ldc), accumulate);
+        StoreWidened(c10, c11, ref Unsafe.Add(ref c, 1 * ldc), accumulate);
+        StoreWidened(c20, c21, ref Unsafe.Add(ref c, 2 * ldc), accumulate);
+        StoreWidened(c30, c31, ref Unsafe.Add(ref c, 3 * ldc), accumulate);
+        StoreWidened(c40, c41, ref Unsafe.Add(ref c, 4 * ldc), accumulate);
+        StoreWidened(c50, c51, ref Unsafe.Add(ref c, 5 * ldc), accumulate);
+        StoreWidened(c60, c61, ref Unsafe.Add(ref c, 6 * ldc), accumulate);
+        StoreWidened(c70, c71, ref Unsafe.Add(ref c, 7 * ldc), accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreWidened(Vector512<float> low, Vector512<float> high, ref double c, bool accumulate)
+    {
+        var w0 = Vector512.WidenLower(low);
+        var w1 = Vector512.WidenUpper(low);
+        var w2 = Vector512.WidenLower(high);
+        var w3 = Vector512.WidenUpper(high);
+        if (accumulate)
+        {
+            w0 += Vector512.LoadUnsafe(ref c);
+            w1 += Vector512.LoadUnsafe(ref c, 8);
+            w2 += Vector512.LoadUnsafe(ref c, 16);
+            w3 += Vector512.LoadUnsafe(ref c, 24);
+        }
+        w0.StoreUnsafe(ref c); w1.StoreUnsafe(ref c, 8); w2.StoreUnsafe(ref c, 16); w3.StoreUnsafe(ref c, 24);
+    }
+
     private static void Clear(Span<float> c, int m, int n, int ldc)
     {
         for (int i = 0; i < m; i++) c.Slice(i * ldc, n).Clear();
@@ -451,6 +620,19 @@ internal static class SingleMatrixKernels
                     float s = accumulate ? c[i * ldc + j] : 0f;
                     for (int p = 0; p < k; p++) s = MathF.FusedMultiplyAdd(a[p * lda + i], b[p * ldb + j], s);
                     c[i * ldc + j] = s;
+                }
+        }
+
+        internal static void MultiplyAddTransposedAWidened(int m, int n, int k1, ReadOnlySpan<float> a1, int lda1, ReadOnlySpan<float> b1, int ldb1,
+            int k2, ReadOnlySpan<float> a2, int lda2, ReadOnlySpan<float> b2, int ldb2, Span<double> c, int ldc, bool accumulate)
+        {
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    float s = 0f;
+                    for (int p = 0; p < k1; p++) s = MathF.FusedMultiplyAdd(a1[p * lda1 + i], b1[p * ldb1 + j], s);
+                    for (int p = 0; p < k2; p++) s = MathF.FusedMultiplyAdd(a2[p * lda2 + i], b2[p * ldb2 + j], s);
+                    c[i * ldc + j] = accumulate ? c[i * ldc + j] + s : s;
                 }
         }
 

@@ -77,6 +77,47 @@ public class SingleMatrixKernelsTests
         }
     }
 
+    // The fused weight-gradient kernel: two depth ranges (k2 = 0 too), double C, bitwise against its twin and close to
+    // the double product; ragged m and n around the 8 × 32 tile.
+    [TestCaseSource(nameof(Shapes))]
+    public void MultiplyAddTransposedAWidened_IsBitwiseEqualToReference(int m, int n, int k, int seed)
+    {
+        int k1 = Math.Min(k, 200), k2 = seed % 3 == 0 ? 0 : Math.Min(k1, 56);
+        int lda1 = m + 3, ldb1 = n + 1, lda2 = m + 1, ldb2 = n + 5, ldc = n + 2;
+        float[] a1 = Random(Math.Max(1, k1 * lda1), seed), b1 = Random(Math.Max(1, k1 * ldb1), seed + 1);
+        float[] a2 = Random(Math.Max(1, k2 * lda2), seed + 3), b2 = Random(Math.Max(1, k2 * ldb2), seed + 4);
+        var rng = new Random(seed);
+        double[] initial = Enumerable.Range(0, Math.Max(1, m * ldc)).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        foreach (bool accumulate in new[] { true, false })
+        {
+            double[] expected = (double[])initial.Clone(), actual = (double[])initial.Clone();
+            SingleMatrixKernels.Reference.MultiplyAddTransposedAWidened(m, n, k1, a1, lda1, b1, ldb1, k2, a2, lda2, b2, ldb2, expected, ldc, accumulate);
+            SingleMatrixKernels.MultiplyAddTransposedAWidened(m, n, k1, a1, lda1, b1, ldb1, k2, a2, lda2, b2, ldb2, actual, ldc, accumulate);
+            Assert.That(actual, Is.EqualTo(expected), $"accumulate = {accumulate}");
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    double s = 0, magnitude = 0;
+                    for (int p = 0; p < k1; p++) { double t = (double)a1[p * lda1 + i] * b1[p * ldb1 + j]; s += t; magnitude += Math.Abs(t); }
+                    for (int p = 0; p < k2; p++) { double t = (double)a2[p * lda2 + i] * b2[p * ldb2 + j]; s += t; magnitude += Math.Abs(t); }
+                    double start = accumulate ? initial[i * ldc + j] : 0.0;
+                    Assert.That(actual[i * ldc + j], Is.EqualTo(start + s).Within((k1 + k2 + 1) * 6e-8 * magnitude + 1e-15), $"C[{i},{j}]");
+                }
+            for (int i = 0; i < m; i++)
+                for (int j = n; j < ldc && i * ldc + j < actual.Length; j++) Assert.That(actual[i * ldc + j], Is.EqualTo(initial[i * ldc + j]), "padding");
+        }
+    }
+
+    [Test]
+    public void MultiplyAddTransposedAWidened_RejectsDepthBeyondOneBlock()
+    {
+        var a = new float[300 * 4];
+        Assert.That(() => SingleMatrixKernels.MultiplyAddTransposedAWidened(4, 4, 200, a, 4, a, 4, 57, a, 4, a, 4, new double[16], 4, true),
+            Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("k2"));
+        Assert.That(() => SingleMatrixKernels.MultiplyAddTransposedAWidened(4, 4, 2, a, 4, a, 4, 0, [], 4, [], 4, new double[15], 4, true),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("c"));
+    }
+
     [Test]
     public void Kernels_LeavePaddingColumnsUntouched()
     {
