@@ -11,8 +11,9 @@ namespace SparsityBounds.Models;
 /// direction in float32 and the GEMMs in <see cref="SingleMatrixKernels"/>.
 /// </summary>
 /// <remarks>
-/// <para>The primal pass runs in double and is rounded once into the float32 cache. Per product the direction is
-/// rounded to float32 (and transposed) once into preallocated buffers. Per 64-sample block the R-forward and
+/// <para>The primal pass runs in double and is rounded once into the float32 cache. θ's weight blocks are rounded and
+/// packed panel-major (as W_lᵀ and W_l) once; per product the direction is rounded to float32 and packed the same way
+/// into preallocated buffers, so no GEMM call repacks its B operand. Per 64-sample block the R-forward and
 /// R-backward passes run in float32; each block's weight-gradient contribution (Δ̇ᵀA + ΔᵀȦ, one chain of at most 128
 /// float32 fused multiply-adds per element) is widened and added into the chunk's double output straight from the
 /// registers (<see cref="SingleMatrixKernels.MultiplyAddTransposedAWidened"/>), the bias sums are accumulated in double. Chunks are summed in chunk order in double: bitwise identical for any thread count.</para>
@@ -22,7 +23,7 @@ namespace SparsityBounds.Models;
 internal sealed class MlpSingleCurvatureOperator : IBlockSymmetricOperator, IChunkJob
 {
     /// <summary>Directions per pass of <see cref="ApplyMany"/> by default (measured, docs/benchmarks.md).</summary>
-    internal const int DefaultDirectionsPerPass = 4;
+    internal const int DefaultDirectionsPerPass = 2;
 
     private readonly Mlp _net;
     private readonly Loss _loss;
@@ -32,10 +33,17 @@ internal sealed class MlpSingleCurvatureOperator : IBlockSymmetricOperator, IChu
     private readonly double _scale;
     private readonly SamplePartition _partition;
     private readonly int _maxDegreeOfParallelism;
-    private readonly float[] _theta;
-    private readonly float[] _thetaTransposed;
+    // Weights packed panel-major once (SingleMatrixKernels.Pack): W_lᵀ for the forward products, W_l for back-propagation;
+    // the directions likewise once per product. Offsets per layer; a direction's packing starts at j · length.
+    private readonly int[] _forwardOffsets;
+    private readonly int[] _backOffsets;
+    private readonly int _forwardLength;
+    private readonly int _backLength;
+    private readonly float[] _thetaForward;
+    private readonly float[] _thetaBack;
     private float[] _directions;
-    private float[] _directionsTransposed;
+    private float[] _directionsForward;
+    private float[] _directionsBack;
     private int _directionCount;
 
     // Primal cache in float32: [N × n_l] per layer (index 0 = the features).
@@ -61,12 +69,23 @@ internal sealed class MlpSingleCurvatureOperator : IBlockSymmetricOperator, IChu
         int d = net.ParameterCount, layers = net.LayerCount, n = data.Count;
         int[] sizes = net.Sizes;
 
-        _theta = new float[d];
-        _thetaTransposed = new float[d];
-        SingleMatrixKernels.Narrow(theta, _theta);
-        TransposeWeights(net, _theta, _thetaTransposed);
+        _forwardOffsets = new int[layers + 1];
+        _backOffsets = new int[layers + 1];
+        for (int l = 1; l <= layers; l++)
+        {
+            _forwardOffsets[l] = _forwardLength;
+            _backOffsets[l] = _backLength;
+            _forwardLength += SingleMatrixKernels.PackedLength(sizes[l - 1], sizes[l]);
+            _backLength += SingleMatrixKernels.PackedLength(sizes[l], sizes[l - 1]);
+        }
+        var theta32 = new float[d];
+        SingleMatrixKernels.Narrow(theta, theta32);
+        _thetaForward = new float[_forwardLength];
+        _thetaBack = new float[_backLength];
+        PackWeights(theta32, _thetaForward, _thetaBack);
         _directions = new float[d];
-        _directionsTransposed = new float[d];
+        _directionsForward = new float[_forwardLength];
+        _directionsBack = new float[_backLength];
 
         _activations = new float[layers][];
         _firstDerivatives = new float[layers][];
@@ -127,11 +146,13 @@ internal sealed class MlpSingleCurvatureOperator : IBlockSymmetricOperator, IChu
         if (_directions.Length < k * d)
         {
             _directions = new float[k * d];
-            _directionsTransposed = new float[k * d];
+            _directionsForward = new float[k * _forwardLength];
+            _directionsBack = new float[k * _backLength];
         }
         foreach (ChunkBuffers chunk in _chunks) chunk.EnsureDirections(_net, k);
         SingleMatrixKernels.Narrow(xs, _directions.AsSpan(0, k * d));
-        for (int j = 0; j < k; j++) TransposeWeights(_net, _directions.AsSpan(j * d, d), _directionsTransposed.AsSpan(j * d, d));
+        for (int j = 0; j < k; j++)
+            PackWeights(_directions.AsSpan(j * d, d), _directionsForward.AsSpan(j * _forwardLength, _forwardLength), _directionsBack.AsSpan(j * _backLength, _backLength));
         _directionCount = k;
         ChunkScheduler.Run(this, _partition.ChunkCount, _maxDegreeOfParallelism);
         _chunks[0].Output.AsSpan(0, k * d).CopyTo(ys);
@@ -144,17 +165,15 @@ internal sealed class MlpSingleCurvatureOperator : IBlockSymmetricOperator, IChu
         else ApplyChunk(chunk);
     }
 
-    /// <summary>Weight blocks transposed ([n_{l−1} × n_l]) and biases copied, as <see cref="MlpPasses.TransposeWeights"/>.</summary>
-    private static void TransposeWeights(Mlp net, ReadOnlySpan<float> theta, Span<float> transposed)
+    /// <summary>Packs every weight block W_l of <paramref name="theta"/> as the B operand W_lᵀ (forward) and W_l (back-propagation).</summary>
+    private void PackWeights(ReadOnlySpan<float> theta, Span<float> forward, Span<float> back)
     {
-        for (int l = 1; l <= net.LayerCount; l++)
+        for (int l = 1; l <= _net.LayerCount; l++)
         {
-            int nIn = net.Sizes[l - 1], nOut = net.Sizes[l], w = net.WeightOffsets[l];
-            for (int i0 = 0; i0 < nOut; i0 += 8)
-                for (int j0 = 0; j0 < nIn; j0 += 8)
-                    for (int i = i0; i < Math.Min(nOut, i0 + 8); i++)
-                        for (int j = j0; j < Math.Min(nIn, j0 + 8); j++) transposed[w + j * nOut + i] = theta[w + i * nIn + j];
-            theta.Slice(net.BiasOffsets[l], nOut).CopyTo(transposed.Slice(net.BiasOffsets[l], nOut));
+            int nIn = _net.Sizes[l - 1], nOut = _net.Sizes[l];
+            ReadOnlySpan<float> w = theta.Slice(_net.WeightOffsets[l], nOut * nIn);
+            SingleMatrixKernels.PackTransposed(nIn, nOut, w, nIn, forward.Slice(_forwardOffsets[l]));
+            SingleMatrixKernels.Pack(nOut, nIn, w, nIn, back.Slice(_backOffsets[l]));
         }
     }
 
@@ -247,15 +266,14 @@ internal sealed class MlpSingleCurvatureOperator : IBlockSymmetricOperator, IChu
                 ReadOnlySpan<float> input = Rows(_activations[l - 1], l - 1, r0, rows);
                 for (int j = 0; j < k; j++)
                 {
-                    ReadOnlySpan<float> vt = _directionsTransposed.AsSpan(j * d, d);
                     Span<float> zj = ws.ZDot[l].AsSpan(j * rows * nOut, rows * nOut);
-                    ReadOnlySpan<float> bias = vt.Slice(_net.BiasOffsets[l], nOut);
+                    ReadOnlySpan<float> bias = _directions.AsSpan(j * d + _net.BiasOffsets[l], nOut);
                     for (int i = 0; i < rows; i++) bias.CopyTo(zj.Slice(i * nOut, nOut));
-                    SingleMatrixKernels.MultiplyAdd(rows, nOut, nIn, input, nIn, vt.Slice(_net.WeightOffsets[l], nIn * nOut), nOut, zj, nOut);
+                    SingleMatrixKernels.MultiplyAddPacked(rows, nOut, nIn, input, nIn, _directionsForward.AsSpan(j * _forwardLength + _forwardOffsets[l]), zj, nOut);
                 }
                 if (l > 1)
-                    SingleMatrixKernels.MultiplyAdd(k * rows, nOut, nIn, ws.ADot[l - 1].AsSpan(0, k * rows * nIn), nIn,
-                        _thetaTransposed.AsSpan(_net.WeightOffsets[l], nOut * nIn), nOut, ws.ZDot[l].AsSpan(0, k * rows * nOut), nOut);
+                    SingleMatrixKernels.MultiplyAddPacked(k * rows, nOut, nIn, ws.ADot[l - 1].AsSpan(0, k * rows * nIn), nIn,
+                        _thetaForward.AsSpan(_forwardOffsets[l]), ws.ZDot[l].AsSpan(0, k * rows * nOut), nOut);
                 if (l < layers)
                 {
                     ReadOnlySpan<float> d1 = Rows(_firstDerivatives[l], l, r0, rows);
@@ -292,8 +310,7 @@ internal sealed class MlpSingleCurvatureOperator : IBlockSymmetricOperator, IChu
 
                 // Δ̇_{l−1} = (Δ̇_l W_l + Δ_l V_l) ⊙ φ'(Z_{l−1}) + E_{l−1} ⊙ Ż_{l−1}   (Gauss–Newton: (Δ̃_l W_l) ⊙ φ').
                 Span<float> next = (currentIsTemp0 ? ws.Temp1 : ws.Temp0).AsSpan(0, k * rows * nIn);
-                SingleMatrixKernels.MultiplyAdd(k * rows, nIn, nOut, current, nOut, _theta.AsSpan(_net.WeightOffsets[l], nOut * nIn), nIn,
-                    next, nIn, accumulate: false);
+                SingleMatrixKernels.MultiplyAddPacked(k * rows, nIn, nOut, current, nOut, _thetaBack.AsSpan(_backOffsets[l]), next, nIn, accumulate: false);
                 ReadOnlySpan<float> d1 = Rows(_firstDerivatives[l - 1], l - 1, r0, rows);
                 for (int j = 0; j < k; j++)
                 {
@@ -303,8 +320,7 @@ internal sealed class MlpSingleCurvatureOperator : IBlockSymmetricOperator, IChu
                         TensorPrimitives.Multiply(nextJ, d1, nextJ);
                         continue;
                     }
-                    SingleMatrixKernels.MultiplyAdd(rows, nIn, nOut, delta, nOut, _directions.AsSpan(j * d + _net.WeightOffsets[l], nOut * nIn), nIn,
-                        nextJ, nIn);
+                    SingleMatrixKernels.MultiplyAddPacked(rows, nIn, nOut, delta, nOut, _directionsBack.AsSpan(j * _backLength + _backOffsets[l]), nextJ, nIn);
                     if (_smooth)
                         SingleMatrixKernels.MultiplyAddProduct(nextJ, d1, Rows(_curvatureTerms[l - 1], l - 1, r0, rows), ws.ZDot[l - 1].AsSpan(j * rows * nIn, rows * nIn));
                     else

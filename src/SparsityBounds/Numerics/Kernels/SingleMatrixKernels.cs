@@ -156,6 +156,128 @@ internal static class SingleMatrixKernels
         }
     }
 
+    /// <summary>Length of the panel-major packing of a k × n B operand (<see cref="Pack"/>): k rows of n rounded up to 32.</summary>
+    internal static int PackedLength(int k, int n) => k * ((n + WideColumns - 1) / WideColumns * WideColumns);
+
+    /// <summary>
+    /// Packs B[k×n] (row stride ldb) panel-major for <see cref="MultiplyAddPacked"/>: 32-column panels one after another,
+    /// each k rows of 32 contiguous floats, the last panel zero-padded. Lets a B operand used by many row blocks (the
+    /// weights, a direction) be packed once per product instead of once per GEMM call.
+    /// </summary>
+    internal static void Pack(int k, int n, ReadOnlySpan<float> b, int ldb, Span<float> packed)
+    {
+        CheckShape(0, n, k);
+        CheckMatrix(b, k, n, ldb, nameof(b));
+        if (packed.Length < PackedLength(k, n))
+            throw new ArgumentException($"packed has length {packed.Length}; {PackedLength(k, n)} needed.", nameof(packed));
+        for (int j0 = 0, panel = 0; j0 < n; j0 += WideColumns, panel += k * WideColumns)
+        {
+            int valid = Math.Min(WideColumns, n - j0);
+            for (int p = 0; p < k; p++)
+            {
+                Span<float> row = packed.Slice(panel + p * WideColumns, WideColumns);
+                b.Slice(p * ldb + j0, valid).CopyTo(row);
+                row.Slice(valid).Clear();
+            }
+        }
+    }
+
+    /// <summary>As <see cref="Pack"/> for B = Sᵀ, with S[n×k] row-major (row stride lds): packed B(p, j) = S[j, p].</summary>
+    internal static void PackTransposed(int k, int n, ReadOnlySpan<float> s, int lds, Span<float> packed)
+    {
+        CheckShape(0, n, k);
+        CheckMatrix(s, n, k, lds, nameof(s));
+        if (packed.Length < PackedLength(k, n))
+            throw new ArgumentException($"packed has length {packed.Length}; {PackedLength(k, n)} needed.", nameof(packed));
+        for (int j0 = 0, panel = 0; j0 < n; j0 += WideColumns, panel += k * WideColumns)
+        {
+            int valid = Math.Min(WideColumns, n - j0);
+            Span<float> block = packed.Slice(panel, k * WideColumns);
+            for (int jj = 0; jj < valid; jj++)
+            {
+                ReadOnlySpan<float> column = s.Slice((j0 + jj) * lds, k);
+                for (int p = 0; p < k; p++) block[p * WideColumns + jj] = column[p];
+            }
+            if (valid < WideColumns)
+                for (int p = 0; p < k; p++) block.Slice(p * WideColumns + valid, WideColumns - valid).Clear();
+        }
+    }
+
+    /// <summary>
+    /// C[m×n] (+)= A[m×k] · B[k×n] with B packed by <see cref="Pack"/> or <see cref="PackTransposed"/>; row strides
+    /// lda ≥ k, ldc ≥ n. Bitwise equal to <see cref="MultiplyAdd"/> on the unpacked B (the same chains).
+    /// </summary>
+    internal static void MultiplyAddPacked(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> packedB,
+        Span<float> c, int ldc, bool accumulate = true)
+    {
+        CheckShape(m, n, k);
+        CheckMatrix(a, m, k, lda, nameof(a));
+        if (packedB.Length < PackedLength(k, n))
+            throw new ArgumentException($"packedB has length {packedB.Length}; {PackedLength(k, n)} needed.", nameof(packedB));
+        CheckMatrix(c, m, n, ldc, nameof(c));
+        if (m == 0 || n == 0) return;
+        if (k == 0) { if (!accumulate) Clear(c, m, n, ldc); return; }
+        ref float pa = ref MemoryMarshal.GetReference(a);
+        ref float pb = ref MemoryMarshal.GetReference(packedB);
+        ref float pc = ref MemoryMarshal.GetReference(c);
+        bool wide = MatrixKernels.UseVector512;
+        if (!wide && !Vector256.IsHardwareAccelerated)
+        {
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    ref float cij = ref Unsafe.Add(ref pc, i * ldc + j);
+                    float s = accumulate ? cij : 0f;
+                    ref float bj = ref Unsafe.Add(ref pb, j / WideColumns * k * WideColumns + j % WideColumns);
+                    for (int p = 0; p < k; p++) s = MathF.FusedMultiplyAdd(Unsafe.Add(ref pa, i * lda + p), Unsafe.Add(ref bj, p * WideColumns), s);
+                    cij = s;
+                }
+            return;
+        }
+        Span<float> scratch = stackalloc float[WideRows * WideColumns];
+        ref float ps = ref MemoryMarshal.GetReference(scratch);
+        for (int j0 = 0; j0 < n; j0 += WideColumns)
+        {
+            ref float panel = ref Unsafe.Add(ref pb, (nint)j0 * k);
+            int valid = Math.Min(WideColumns, n - j0);
+            for (int p0 = 0; p0 < k; p0 += DepthBlock)
+            {
+                int kc = Math.Min(DepthBlock, k - p0);
+                bool acc = accumulate || p0 > 0;
+                ref float ap = ref Unsafe.Add(ref pa, p0);
+                ref float bp = ref Unsafe.Add(ref panel, p0 * WideColumns);
+                if (valid == WideColumns)
+                {
+                    PanelRows(wide, m, kc, ref ap, lda, ref bp, ref Unsafe.Add(ref pc, j0), ldc, acc);
+                    continue;
+                }
+                for (int i0 = 0; i0 < m; i0 += WideRows)
+                {
+                    int rows = Math.Min(WideRows, m - i0);
+                    ref float ci = ref Unsafe.Add(ref pc, i0 * ldc + j0);
+                    for (int r = 0; r < rows; r++)
+                        for (int jj = 0; jj < WideColumns; jj++)
+                            Unsafe.Add(ref ps, r * WideColumns + jj) = acc && jj < valid ? Unsafe.Add(ref ci, r * ldc + jj) : 0f;
+                    PanelRows(wide, rows, kc, ref Unsafe.Add(ref ap, i0 * lda), lda, ref bp, ref ps, WideColumns, acc);
+                    for (int r = 0; r < rows; r++)
+                        for (int jj = 0; jj < valid; jj++) Unsafe.Add(ref ci, r * ldc + jj) = Unsafe.Add(ref ps, r * WideColumns + jj);
+                }
+            }
+        }
+    }
+
+    // Rows of C against one packed 32-wide panel: the Vector512 tiles, or two 16-wide halves of Vector256 tiles.
+    private static void PanelRows(bool wide, int m, int k, ref float a, nint lda, ref float panel, ref float c, nint ldc, bool accumulate)
+    {
+        if (wide)
+        {
+            RowTiles(true, m, k, ref a, lda, 1, ref panel, WideColumns, ref c, ldc, accumulate);
+            return;
+        }
+        RowTiles(false, m, k, ref a, lda, 1, ref panel, WideColumns, ref c, ldc, accumulate);
+        RowTiles(false, m, k, ref a, lda, 1, ref Unsafe.Add(ref panel, NarrowColumns), WideColumns, ref Unsafe.Add(ref c, NarrowColumns), ldc, accumulate);
+    }
+
     /// <summary>destination[i] = (float)source[i], round to nearest (the once-per-product conversion of θ and the direction).</summary>
     internal static void Narrow(ReadOnlySpan<double> source, Span<float> destination)
     {
@@ -633,6 +755,19 @@ internal static class SingleMatrixKernels
                     for (int p = 0; p < k1; p++) s = MathF.FusedMultiplyAdd(a1[p * lda1 + i], b1[p * ldb1 + j], s);
                     for (int p = 0; p < k2; p++) s = MathF.FusedMultiplyAdd(a2[p * lda2 + i], b2[p * ldb2 + j], s);
                     c[i * ldc + j] = accumulate ? c[i * ldc + j] + s : s;
+                }
+        }
+
+        internal static void MultiplyAddPacked(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> packedB,
+            Span<float> c, int ldc, bool accumulate = true)
+        {
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    float s = accumulate ? c[i * ldc + j] : 0f;
+                    for (int p = 0; p < k; p++)
+                        s = MathF.FusedMultiplyAdd(a[i * lda + p], packedB[j / WideColumns * k * WideColumns + p * WideColumns + j % WideColumns], s);
+                    c[i * ldc + j] = s;
                 }
         }
 

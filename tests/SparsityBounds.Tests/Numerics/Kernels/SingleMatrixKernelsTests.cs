@@ -118,6 +118,33 @@ public class SingleMatrixKernelsTests
             Throws.ArgumentException.With.Property("ParamName").EqualTo("c"));
     }
 
+    // Pre-packed B (both packings): bitwise equal to the unpacked MultiplyAdd and to its own scalar twin.
+    [TestCaseSource(nameof(Shapes))]
+    public void MultiplyAddPacked_IsBitwiseEqualToMultiplyAdd(int m, int n, int k, int seed)
+    {
+        int lda = k + 1, ldb = n + 3, ldc = n + 1;
+        float[] a = Random(Math.Max(1, m * lda), seed), b = Random(Math.Max(1, k * ldb), seed + 1);
+        var packed = new float[Math.Max(1, SingleMatrixKernels.PackedLength(k, n))];
+        SingleMatrixKernels.Pack(k, n, b, ldb, packed);
+        // The same B stored transposed (S = Bᵀ, [n × k], stride k + 2) packs to the same panels.
+        int lds = k + 2;
+        var transposed = new float[Math.Max(1, n * lds)];
+        for (int p = 0; p < k; p++)
+            for (int j = 0; j < n; j++) transposed[j * lds + p] = b[p * ldb + j];
+        var packedFromTranspose = new float[packed.Length];
+        SingleMatrixKernels.PackTransposed(k, n, transposed, lds, packedFromTranspose);
+        Assert.That(packedFromTranspose, Is.EqualTo(packed));
+        foreach (bool accumulate in new[] { true, false })
+        {
+            float[] expected = Random(Math.Max(1, m * ldc), seed + 2), actual = (float[])expected.Clone(), twin = (float[])expected.Clone();
+            SingleMatrixKernels.MultiplyAdd(m, n, k, a, lda, b, ldb, expected, ldc, accumulate);
+            SingleMatrixKernels.MultiplyAddPacked(m, n, k, a, lda, packed, actual, ldc, accumulate);
+            SingleMatrixKernels.Reference.MultiplyAddPacked(m, n, k, a, lda, packed, twin, ldc, accumulate);
+            Assert.That(actual, Is.EqualTo(expected), $"accumulate = {accumulate}");
+            Assert.That(twin, Is.EqualTo(expected), $"twin, accumulate = {accumulate}");
+        }
+    }
+
     [Test]
     public void Kernels_LeavePaddingColumnsUntouched()
     {
