@@ -150,6 +150,14 @@ internal static class Explore
         Console.WriteLine($"ApplyMany(8) double {t[3] * 1e3:F2} ms = {t[3] / t[1]:F2} x one double HVP");
         for (int i = 0; i < perPass.Length; i++)
             Console.WriteLine($"ApplyMany(8) single, {perPass[i]} per pass: {t[4 + i] * 1e3:F2} ms = {t[4 + i] / t[1]:F2} x one double HVP, {t[4 + i] / t[2]:F2} x one single HVP");
+        double[] y64 = new double[dim], y32 = new double[dim];
+        h64.Apply(v, y64);
+        h32s[0].Apply(v, y32);
+        double error = 0, norm = 0;
+        for (int i = 0; i < dim; i++) { error += (y32[i] - y64[i]) * (y32[i] - y64[i]); norm += y64[i] * y64[i]; }
+        Console.WriteLine($"relative error |Hv32 - Hv64| / |Hv64| = {Math.Sqrt(error / norm):E2}");
+        double[] build = Timing.Interleaved([() => o64.Hessian(theta), () => o32.Hessian(theta)], 5, 0.2);
+        Console.WriteLine($"construction (primal pass + cache): double {build[0] * 1e3:F2} ms, single {build[1] * 1e3:F2} ms");
     }
 
     internal static void Gemm32()
