@@ -99,8 +99,10 @@ public sealed class MlpObjective
     /// n the block or layer width instead of the sample count (Higham, "Accuracy and Stability of Numerical Algorithms",
     /// 2nd ed. 2002, §3.1: |fl(xᵀy) − xᵀy| ≤ γ_n |x|ᵀ|y|, γ_n = n·u/(1 − n·u); blocked summation in higher precision:
     /// Blanchard, Higham, Lopez, Mary and Pranesh, SIAM J. Sci. Comput. 42(3), 2020). Output is double.</para>
-    /// <para>Measured relative error ‖Hv₃₂ − Hv₆₄‖ / ‖Hv₆₄‖ on small trained and random-initialised ReLU and tanh nets
-    /// (Hessian and Gauss–Newton): see docs/models.md. Use it where products feed stochastic estimates (SLQ spectral
+    /// <para>Measured (docs/models.md): relative error ‖Hv₃₂ − Hv₆₄‖ / ‖Hv₆₄‖ of 4.5e-8 – 7.4e-8 on trained and
+    /// He-initialised [64, 32, 10] digits nets (ReLU and tanh, Hessian and Gauss–Newton) and 6.9e-8 on a [64, 256, 256, 10]
+    /// net, about one float32 unit roundoff; the kept fraction of <c>PhaseTransition.Estimate</c> moved by 4e-8. On a Zen 5
+    /// core a product took 0.49 of the double one, and eight directions through <c>ApplyMany</c> 3.8–3.9 double products. Use it where products feed stochastic estimates (SLQ spectral
     /// densities, Hutchinson traces, the phase-transition estimate) whose own statistical error is far larger; keep
     /// Double for eigenvalues near zero resolved to many digits or for finite-difference checks.</para>
     /// <para>Results stay bitwise identical for any <see cref="MaxDegreeOfParallelism"/>, and <c>ApplyMany</c> stays
