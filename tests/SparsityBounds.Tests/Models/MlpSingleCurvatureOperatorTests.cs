@@ -172,6 +172,28 @@ public class MlpSingleCurvatureOperatorTests
         }
     }
 
+    // The Vector256 tiles give the same bits as the Vector512 ones (every element is the same float32 chain).
+    [TestCase(Activation.Tanh, false)]
+    [TestCase(Activation.Relu, true)]
+    public void Products_AreBitwiseEqual_OnTheVector256AndVector512Tiles(Activation activation, bool gaussNewton)
+    {
+        var c = new ModelCase(activation, Loss.SoftmaxCrossEntropy, hiddenLayers: 2, samples: 150, seed: 11);
+        var objective = new MlpObjective(c.Model, c.Data, c.Loss) { ProductPrecision = ProductPrecision.Single };
+        int d = c.Dimension, count = 3;
+        double[] xs = ModelCase.RandomVector(count * d, 6);
+        double[] wide = new double[count * d], narrow = new double[count * d];
+        bool saved = SparsityBounds.Numerics.Kernels.MatrixKernels.UseVector512;
+        try
+        {
+            SparsityBounds.Numerics.Kernels.MatrixKernels.UseVector512 = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
+            ((IBlockSymmetricOperator)(gaussNewton ? objective.GaussNewton(c.Parameters) : objective.Hessian(c.Parameters))).ApplyMany(xs, wide, count);
+            SparsityBounds.Numerics.Kernels.MatrixKernels.UseVector512 = false;
+            ((IBlockSymmetricOperator)(gaussNewton ? objective.GaussNewton(c.Parameters) : objective.Hessian(c.Parameters))).ApplyMany(xs, narrow, count);
+        }
+        finally { SparsityBounds.Numerics.Kernels.MatrixKernels.UseVector512 = saved; }
+        Assert.That(narrow, Is.EqualTo(wide).Using<double>(SameBits));
+    }
+
     [Test]
     public void Products_AllocateNothing_AfterTheFirstCall()
     {
