@@ -16,7 +16,8 @@ namespace SparsityBounds.Models;
 /// into preallocated buffers, so no GEMM call repacks its B operand. Per 64-sample block the R-forward and
 /// R-backward passes run in float32; each block's weight-gradient contribution (Δ̇ᵀA + ΔᵀȦ, one chain of at most 128
 /// float32 fused multiply-adds per element) is widened and added into the chunk's double output straight from the
-/// registers (<see cref="SingleMatrixKernels.MultiplyAddTransposedAWidened"/>), the bias sums are accumulated in double. Chunks are summed in chunk order in double: bitwise identical for any thread count.</para>
+/// registers (<see cref="SingleMatrixKernels.MultiplyAddTransposedAWidened"/>), the bias sums are accumulated in double.
+/// Chunks are summed in chunk order in double: bitwise identical for any thread count.</para>
 /// <para>Each <see cref="ApplyMany"/> product is bitwise equal to <see cref="Apply"/> (every element is the same
 /// chain of operations whether its direction is stacked with others or not).</para>
 /// </remarks>
@@ -116,7 +117,13 @@ internal sealed class MlpSingleCurvatureOperator : IBlockSymmetricOperator, IChu
     }
 
     /// <summary>Directions per pass of <see cref="ApplyMany"/> (more run in consecutive passes); results do not depend on it.</summary>
-    internal int DirectionsPerPass { get; set; } = DefaultDirectionsPerPass;
+    internal int DirectionsPerPass
+    {
+        get => _directionsPerPass;
+        set => _directionsPerPass = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "DirectionsPerPass must be positive.");
+    }
+
+    private int _directionsPerPass = DefaultDirectionsPerPass;
 
     /// <inheritdoc />
     public int Dimension => _net.ParameterCount;
