@@ -7,7 +7,8 @@ namespace SparsityBounds.Benchmarks;
 /// Exploratory quick timings, medians of interleaved samples (not BenchmarkDotNet): <c>--explore [D …]</c> dense apply
 /// against OpenBLAS and the stream read; <c>hvp threads</c> gradient, HVP and ApplyMany(8) with the FMA peak;
 /// <c>gemm</c> GEMM shapes against the FMA loops; <c>stream</c> read bandwidth on 1 and 2 threads; <c>tail</c> an output
-/// layer of 10 against 16 classes; <c>hvploop seconds</c> HVPs in a loop (for a profiler).
+/// layer of 10 against 16 classes; <c>hvploop seconds</c> HVPs in a loop (for a profiler); <c>hvp32 threads</c> double against
+/// single-precision products (<see cref="SparsityBounds.Models.ProductPrecision"/>), one direction and eight.
 /// </summary>
 internal static class Explore
 {
@@ -118,5 +119,68 @@ internal static class Explore
                 Console.WriteLine($"D={d} t={threads}: apply {tApply * 1e6:F0} us ({gb / tApply:F1} GB/s), f32 {tF * 1e6:F0} us, dsymv {tSymv * 1e6:F0} us, dgemv {tGemv * 1e6:F0} us, stream {tStream * 1e6:F0} us ({gb / tStream:F1} GB/s); apply/dsymv {tApply / tSymv:F2}, stream/apply {tStream / tApply:F2}");
             }
         }
+    }
+
+    internal static void Hvp32(int threads, int[] perPass)
+    {
+        var model = new SparsityBounds.Models.Mlp([64, 256, 256, 10], SparsityBounds.Models.Activation.Relu);
+        var data = SparsityBounds.Models.SampleData.Digits();
+        var loss = SparsityBounds.Models.Loss.SoftmaxCrossEntropy;
+        var o64 = new SparsityBounds.Models.MlpObjective(model, data, loss) { MaxDegreeOfParallelism = threads };
+        var o32 = new SparsityBounds.Models.MlpObjective(model, data, loss) { MaxDegreeOfParallelism = threads, ProductPrecision = SparsityBounds.Models.ProductPrecision.Single };
+        double[] theta = model.InitializeParameters(1), v = model.InitializeParameters(2), hv = new double[model.ParameterCount];
+        int dim = model.ParameterCount;
+        double[] vs = new double[8 * dim], hvs = new double[8 * dim];
+        for (int j = 0; j < 8; j++) model.InitializeParameters(10 + j).CopyTo(vs, j * dim);
+        var h64 = (IBlockSymmetricOperator)o64.Hessian(theta);
+        var h32s = perPass.Select(k => (SparsityBounds.Models.MlpSingleCurvatureOperator)o32.Hessian(theta)).ToArray();
+        for (int i = 0; i < perPass.Length; i++) h32s[i].DirectionsPerPass = perPass[i];
+        var actions = new List<Action>
+        {
+            () => { if (threads == 1) FmaPeak.Loop512(200_000); else Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ => FmaPeak.Loop512(200_000)); },
+            () => h64.Apply(v, hv), () => h32s[0].Apply(v, hv), () => h64.ApplyMany(vs, hvs, 8),
+        };
+        foreach (var h in h32s) actions.Add(() => h.ApplyMany(vs, hvs, 8));
+        double[] t = Timing.Interleaved([.. actions], 7, 0.2);
+        double peak = 192.0 * 200_000 * threads / t[0];
+        double flops = 2.0 * data.Count * (2.0 * 256 * 64 + 6.0 * 256 * 256 + 6.0 * 10 * 256);
+        Console.WriteLine($"[64,256,256,10] ReLU digits, {threads} thread(s); Vector512 FMA loop {peak / 1e9:F1} GFLOP/s double ({2 * peak / 1e9:F1} float)");
+        Console.WriteLine($"HVP double {t[1] * 1e3:F2} ms ({flops / t[1] / 1e9:F1} GFLOP/s = {flops / t[1] / peak:P0} of double peak)");
+        Console.WriteLine($"HVP single {t[2] * 1e3:F2} ms ({flops / t[2] / 1e9:F1} GFLOP/s = {flops / t[2] / (2 * peak):P0} of float peak); single/double {t[2] / t[1]:F2}");
+        Console.WriteLine($"ApplyMany(8) double {t[3] * 1e3:F2} ms = {t[3] / t[1]:F2} x one double HVP");
+        for (int i = 0; i < perPass.Length; i++)
+            Console.WriteLine($"ApplyMany(8) single, {perPass[i]} per pass: {t[4 + i] * 1e3:F2} ms = {t[4 + i] / t[1]:F2} x one double HVP, {t[4 + i] / t[2]:F2} x one single HVP");
+        double[] y64 = new double[dim], y32 = new double[dim];
+        h64.Apply(v, y64);
+        h32s[0].Apply(v, y32);
+        double error = 0, norm = 0;
+        for (int i = 0; i < dim; i++) { error += (y32[i] - y64[i]) * (y32[i] - y64[i]); norm += y64[i] * y64[i]; }
+        Console.WriteLine($"relative error |Hv32 - Hv64| / |Hv64| = {Math.Sqrt(error / norm):E2}");
+        double[] build = Timing.Interleaved([() => o64.Hessian(theta), () => o32.Hessian(theta)], 5, 0.2);
+        Console.WriteLine($"construction (primal pass + cache): double {build[0] * 1e3:F2} ms, single {build[1] * 1e3:F2} ms");
+    }
+
+    internal static void Gemm32()
+    {
+        const int m = 64, n = 256, k = 256;
+        float[] a = new float[512 * 256], b = new float[256 * 512], c = new float[512 * 256];
+        for (int i = 0; i < a.Length; i++) { a[i] = (float)Math.Sin(i); b[i] = (float)Math.Cos(i); }
+        double[] cd = new double[256 * 256], ad = BenchData.Vector(512 * 256, 1), bd = BenchData.Vector(256 * 512, 2), cdd = new double[512 * 256];
+        Action[] actions =
+        [
+            () => FmaPeak.Loop512(200_000),
+            () => SparsityBounds.Numerics.Kernels.SingleMatrixKernels.MultiplyAdd(m, n, k, a, k, b, n, c, n),
+            () => SparsityBounds.Numerics.Kernels.SingleMatrixKernels.MultiplyAdd(4 * m, n, k, a, k, b, n, c, n),
+            () => SparsityBounds.Numerics.Kernels.SingleMatrixKernels.MultiplyAddTransposedA(n, k, m, a, n, b, k, c, k, accumulate: false),
+            () => SparsityBounds.Numerics.Kernels.SingleMatrixKernels.AddWidened(c.AsSpan(0, n * k), cd),
+            () => SparsityBounds.Numerics.Kernels.MatrixKernels.MultiplyAdd(m, n, k, ad, k, bd, n, cdd, n),
+            () => SparsityBounds.Numerics.Kernels.MatrixKernels.MultiplyAddTransposedA(n, k, m, ad, n, bd, k, cdd, k),
+        ];
+        double[] t = Timing.Interleaved(actions, 9, 0.05);
+        double peak = 2 * 192.0 * 200_000 / t[0];
+        string[] names = ["FMA loop Vector512 (float)", "f32 forward 64x256x256", "f32 forward 256 rows", "f32 weight gradient 256x256 depth 64", "AddWidened 65536", "f64 forward 64x256x256", "f64 weight gradient 256x256 depth 64 (accumulate)"];
+        double[] flops = [2 * 192.0 * 200_000, 2.0 * m * n * k, 8.0 * m * n * k, 2.0 * m * n * k, n * k, 2.0 * m * n * k, 2.0 * m * n * k];
+        for (int i = 0; i < actions.Length; i++)
+            Console.WriteLine($"{names[i]}: {t[i] * 1e6:F1} us, {flops[i] / t[i] / 1e9:F1} GFLOP/s = {flops[i] / t[i] / peak:P0} of the float FMA loop");
     }
 }

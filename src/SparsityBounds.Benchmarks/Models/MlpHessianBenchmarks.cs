@@ -7,7 +7,8 @@ namespace SparsityBounds.Benchmarks.Models;
 /// <summary>
 /// The HVP hot path at the end-to-end size: a [64, 256, 256, 10] ReLU MLP (D = 85,002) on all 1,797 digits, on one and
 /// on two threads. Baseline: the full-batch gradient. Also: the 8-direction product (ApplyMany), the primal pass
-/// (operator construction), and a register-resident Vector512 FMA loop (the reachable peak: its time per flop, against
+/// (operator construction), the same products in <see cref="ProductPrecision.Single"/> (float32 GEMMs, double accumulation),
+/// and a register-resident Vector512 FMA loop (the reachable peak: its time per flop, against
 /// the HVP's, gives the HVP's fraction of peak in the same run).
 /// </summary>
 /// <remarks>FMAs per sample of one cached HVP: 2·n₁n₀ + 6·n₂n₁ + 6·n₃n₂ = 441,344; of a gradient
@@ -19,6 +20,7 @@ public class MlpHessianBenchmarks
     private MlpObjective _objective = null!;
     private ISymmetricOperator _hessian = null!;
     private IBlockSymmetricOperator _block = null!;
+    private IBlockSymmetricOperator _single = null!;
     private double[] _parameters = null!, _gradient = null!, _direction = null!, _product = null!;
     private double[] _directions = null!, _products = null!;
 
@@ -40,6 +42,12 @@ public class MlpHessianBenchmarks
         _products = new double[8 * d];
         _hessian = _objective.Hessian(_parameters);
         _block = (IBlockSymmetricOperator)_hessian;
+        var singleObjective = new MlpObjective(model, SampleData.Digits(), Loss.SoftmaxCrossEntropy, l1Penalty: 1e-4)
+        {
+            MaxDegreeOfParallelism = Threads,
+            ProductPrecision = ProductPrecision.Single,
+        };
+        _single = (IBlockSymmetricOperator)singleObjective.Hessian(_parameters);
     }
 
     [Benchmark(Baseline = true)]
@@ -53,6 +61,12 @@ public class MlpHessianBenchmarks
 
     [Benchmark]
     public void HessianVectorProducts8() => _block.ApplyMany(_directions, _products, 8);
+
+    [Benchmark]
+    public void HessianVectorProductSingle() => _single.Apply(_direction, _product);
+
+    [Benchmark]
+    public void HessianVectorProducts8Single() => _single.ApplyMany(_directions, _products, 8);
 
     [Benchmark]
     public ISymmetricOperator HessianConstruction() => _objective.Hessian(_parameters);

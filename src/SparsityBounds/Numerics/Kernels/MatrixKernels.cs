@@ -20,7 +20,7 @@ namespace SparsityBounds.Numerics.Kernels;
 /// increasing depth order, c ← fma(a_ip, b_pj, c), starting from C (accumulate) or +0 (overwrite), whatever tile
 /// or edge path computes it. The SIMD kernels are therefore bitwise equal to their scalar twins in
 /// <see cref="Reference"/>, and the result of one row never depends on how many rows share the call.
-/// A float32 variant would duplicate the tile methods with Vector256&lt;float&gt; (8 lanes, tile 4 × 16).</para>
+/// The float32 variant is <see cref="SingleMatrixKernels"/> (tiles 8 × 32 and 4 × 16).</para>
 /// </remarks>
 internal static partial class MatrixKernels
 {
