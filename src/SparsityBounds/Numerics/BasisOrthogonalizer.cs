@@ -11,18 +11,19 @@ namespace SparsityBounds.Numerics;
 /// <para>The selected vectors are taken in groups of <see cref="GroupSize"/>. Per group, one parallel phase computes
 /// the group's dot products with w on each part of a fixed partition of [0, D) (one slice of w stays in the core's
 /// cache while the group's slices stream past it); the partial sums are added in part order; a second phase subtracts
-/// the group's combination part by part, reading the group again from the last-level cache (16 vectors of D = 85,002
-/// doubles are 10.9 MB) rather than from memory. Between groups w is updated, so a pass is classical Gram–Schmidt
-/// inside a group and modified Gram–Schmidt across groups; it is applied twice when the first pass removed a large part
-/// of w (the Daniel–Gragg–Kaufman–Stewart criterion, as in <see cref="GramSchmidt"/>: "twice is enough", Giraud,
-/// Langou, Rozložník 2005).</para>
+/// the group's combination part by part. Between groups w is updated, so a pass is classical Gram–Schmidt inside a
+/// group and modified Gram–Schmidt across groups; it is applied twice when the first pass removed a large part of w
+/// (the Daniel–Gragg–Kaufman–Stewart criterion, as in <see cref="GramSchmidt"/>: "twice is enough", Giraud, Langou,
+/// Rozložník 2005). Measured on a 250-vector basis of D = 85,002 (docs/benchmarks.md): both phases read the group from
+/// memory (the last-level cache did not keep it between phases for any group size from 4 to 64), so a pass moves the
+/// group's bytes twice at the machine's streaming bandwidth; groups of 4 were fastest on one and two threads.</para>
 /// <para>The partition depends only on D, so the result is bitwise identical for any number of threads. One instance
 /// per Lanczos process; not thread-safe; allocates only at construction.</para>
 /// </remarks>
 internal sealed class BasisOrthogonalizer : IChunkJob
 {
     /// <summary>Basis vectors per group (per pair of parallel phases).</summary>
-    internal const int GroupSize = 16;
+    internal const int GroupSize = 4;
 
     /// <summary>Shortest slice of w per part: below this a dispatch to the worker threads costs more than it saves.</summary>
     internal const int MinimumPartLength = 8192;

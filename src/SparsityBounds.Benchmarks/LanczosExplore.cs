@@ -3,6 +3,10 @@ using SparsityBounds.Spectral;
 
 namespace SparsityBounds.Benchmarks;
 
+/// <summary>
+/// <c>--explore ritz</c>: how many Ritz values of a 250-step Lanczos run on the end-to-end Hessian are converged in Parlett
+/// and Scott's sense (β_m|s_mi| ≤ √ε‖T‖), step by step: the vectors selective orthogonalisation would have to keep.
+/// </summary>
 internal static class RitzExperiment
 {
     internal static void Run()
@@ -35,6 +39,8 @@ internal static class RitzExperiment
     }
 }
 
+/// <summary><c>--explore ortho D count</c>: one orthogonalisation against <c>count</c> stored vectors (double and float32,
+/// 1 and all threads) against the time to stream the same bytes.</summary>
 internal static class OrthoExperiment
 {
     internal static void Run(int d, int count)
@@ -48,6 +54,7 @@ internal static class OrthoExperiment
             double n = Math.Sqrt(basis[k].Sum(x => x * x));
             for (int i = 0; i < d; i++) basis[k][i] /= n;
         }
+        float[]?[] single = basis.Select(v => v.Select(x => (float)x).ToArray()).ToArray();
         var w0 = new double[d];
         for (int i = 0; i < d; i++) w0[i] = rng.NextDouble() - 0.5;
         var w = new double[d];
@@ -56,34 +63,17 @@ internal static class OrthoExperiment
         var o1 = new SparsityBounds.Numerics.BasisOrthogonalizer(d, 1);
         var o2 = new SparsityBounds.Numerics.BasisOrthogonalizer(d, -1);
         double[]?[] nb = basis;
+        double sink = 0;
         double[] t = Timing.Interleaved([
-            () => { w0.CopyTo(w, 0); SparsityBounds.Numerics.GramSchmidt.OrthogonalizeTwice(basis, count, w, c); },
+            () => { w0.CopyTo(w, 0); },
             () => { w0.CopyTo(w, 0); o1.OrthogonalizeTwice(nb, idx, w, c); },
             () => { w0.CopyTo(w, 0); o2.OrthogonalizeTwice(nb, idx, w, c); },
-            () => { w0.CopyTo(w, 0); },
-            () => { double s = 0; foreach (var b in basis) s += System.Numerics.Tensors.TensorPrimitives.Sum<double>(b); if (s == 1) Console.Write(""); },
+            () => { w0.CopyTo(w, 0); o1.OrthogonalizeTwice(single, idx, w, c); },
+            () => { w0.CopyTo(w, 0); o2.OrthogonalizeTwice(single, idx, w, c); },
+            () => { foreach (var b in basis) sink += System.Numerics.Tensors.TensorPrimitives.Sum<double>(b); },
+            () => { foreach (var b in single) sink += System.Numerics.Tensors.TensorPrimitives.Sum<float>(b!); },
         ], 9, 0.3);
         double gb = (double)count * d * 8 / 1e9;
-        Console.WriteLine($"D {d}, {count} vectors ({gb * 1e3:F0} MB): GramSchmidt {t[0] * 1e3:F2} ms, blocked 1 thread {t[1] * 1e3:F2} ms, 2 threads {t[2] * 1e3:F2} ms, stream read 1 thread {t[4] * 1e3:F2} ms ({gb / t[4]:F1} GB/s); blocked 2 threads {gb / t[2]:F1} GB/s");
-    }
-}
-
-internal static class ThresholdExperiment
-{
-    internal static void Run()
-    {
-        var (model, objective, w, eps) = EndToEnd.Setup(-1);
-        var h = objective.Hessian(w);
-        var start = new double[h.Dimension];
-        SparsityBounds.Numerics.CounterRandom.FillRademacher(0, 0, start);
-        foreach (double factor in new[] { 1000.0, 3000, 10000, 100000 })
-        {
-            LanczosProcess.SingleThresholdFactor = factor;
-            var lanczos = new LanczosProcess(h, start, new LanczosOptions { Steps = 250, Reorthogonalization = Reorthogonalization.Partial, SinglePrecisionBasis = true });
-            lanczos.Run();
-            var q = StochasticLanczosQuadrature.Estimate(h, new SlqOptions { Probes = 4, Steps = 250, SinglePrecisionBasis = true });
-            double rho = SparsityBounds.Pruning.PhaseTransition.Estimate(w, q, eps).KeptFraction;
-            Console.WriteLine($"factor {factor}: {lanczos.Reorthogonalizations} steps, {lanczos.OrthogonalizedVectors} vectors; 4x250 kept fraction {rho:F6}");
-        }
+        Console.WriteLine($"D {d}, {count} vectors ({gb * 1e3:F0} MB double): copy {t[0] * 1e3:F3} ms; double basis 1 thread {t[1] * 1e3:F2} ms, 2 threads {t[2] * 1e3:F2} ms; float basis 1 thread {t[3] * 1e3:F2} ms, 2 threads {t[4] * 1e3:F2} ms; stream read double {t[5] * 1e3:F2} ms ({gb / t[5]:F1} GB/s), float {t[6] * 1e3:F2} ms {sink:E1}");
     }
 }
