@@ -63,14 +63,16 @@ internal static class EndToEnd
         // (1) Overhead of the default Estimate beyond its products.
         var timed = new Guard.TimedOperator(hessian);
         watch.Restart();
-        PhaseTransitionEstimate estimate = PhaseTransition.Estimate(w, timed, epsilon);
+        // Every thread setting applies to the products and to the passes over the Lanczos bases alike.
+        var defaultOptions = new PhaseTransitionOptions { Spectrum = PhaseTransitionOptions.DefaultSpectrum with { MaxDegreeOfParallelism = threads } };
+        PhaseTransitionEstimate estimate = PhaseTransition.Estimate(w, timed, epsilon, defaultOptions);
         double seconds = watch.Elapsed.TotalSeconds;
         Say($"default Estimate (4 x 250): total {seconds:F2} s, {timed.Applications} HVPs in {timed.Seconds:F2} s ({timed.Seconds / timed.Applications * 1e3:F1} ms each), outside HVPs {seconds - timed.Seconds:F2} s = {(seconds - timed.Seconds) / timed.Seconds:P1} of HVP time; kept fraction {estimate.KeptFraction:F6}");
         foreach (var (r, single) in new[] { (Reorthogonalization.None, false), (Reorthogonalization.Partial, false), (Reorthogonalization.Partial, true), (Reorthogonalization.Full, false), (Reorthogonalization.Full, true) })
         {
             var t2 = new Guard.TimedOperator(hessian);
             watch.Restart();
-            var e2 = PhaseTransition.Estimate(w, t2, epsilon, new PhaseTransitionOptions { Spectrum = new SlqOptions { Probes = 4, Steps = 250, Reorthogonalization = r, SinglePrecisionBasis = single } });
+            var e2 = PhaseTransition.Estimate(w, t2, epsilon, new PhaseTransitionOptions { Spectrum = new SlqOptions { Probes = 4, Steps = 250, Reorthogonalization = r, SinglePrecisionBasis = single, MaxDegreeOfParallelism = threads } });
             double s2 = watch.Elapsed.TotalSeconds;
             Say($"Estimate (4 x 250, reorthogonalization {r}, {(single ? "float32" : "double")} basis): total {s2:F2} s, HVPs {t2.Seconds:F2} s, outside {(s2 - t2.Seconds) / t2.Seconds:P1}; kept fraction {e2.KeptFraction:F6}");
         }
