@@ -26,6 +26,8 @@ public class LanczosBenchmarks
     private LanczosProcess _recurrence = null!;
     private LanczosProcess _full = null!;
     private LanczosProcess _partial = null!;
+    private LanczosProcess _fullSingle = null!;
+    private LanczosProcess _fullSerial = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -41,6 +43,10 @@ public class LanczosBenchmarks
         _full.Run(); // allocate the basis once
         _partial = new LanczosProcess(_operator, _start, new LanczosOptions { Steps = Steps, Reorthogonalization = Reorthogonalization.Partial });
         _partial.Run();
+        _fullSingle = new LanczosProcess(_operator, _start, new LanczosOptions { Steps = Steps, Reorthogonalization = Reorthogonalization.Full, SinglePrecisionBasis = true });
+        _fullSingle.Run();
+        _fullSerial = new LanczosProcess(_operator, _start, new LanczosOptions { Steps = Steps, Reorthogonalization = Reorthogonalization.Full, MaxDegreeOfParallelism = 1 });
+        _fullSerial.Run();
     }
 
     [Benchmark(Baseline = true)]
@@ -58,6 +64,14 @@ public class LanczosBenchmarks
     /// <summary>Partial reorthogonalisation: Simon's ω recurrence every step, a pass over the basis only when triggered.</summary>
     [Benchmark]
     public int PartialReorthogonalization() => RunAgain(_partial);
+
+    /// <summary>Full reorthogonalisation against a float32 basis (half the bytes per pass), all threads.</summary>
+    [Benchmark]
+    public int FullReorthogonalization_SingleBasis() => RunAgain(_fullSingle);
+
+    /// <summary>Full reorthogonalisation, double basis, passes on one thread.</summary>
+    [Benchmark]
+    public int FullReorthogonalization_OneThread() => RunAgain(_fullSerial);
 
     [Benchmark]
     public int Recurrence_NewProcess() => RunNew(new LanczosOptions { Steps = Steps, Reorthogonalization = Reorthogonalization.None });

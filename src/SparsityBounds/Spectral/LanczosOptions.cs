@@ -30,7 +30,7 @@ public sealed record LanczosOptions
     /// vectors are rounded (relative error ≤ 2⁻²⁴ per entry), so reorthogonalising against them leaves w orthogonal to the
     /// exact v_k to about 2⁻²⁴/√D rather than to ε: semi-orthogonality, which under partial reorthogonalisation is then
     /// held at ω ≤ max(√ε, 3000·2⁻²⁴/√D) and keeps T_m the projection of A to O(ω²‖A‖) (Simon, Math. Comp. 42, 1984, §4).
-    /// Measured on a 85,002-parameter network Hessian: the same pruning limit to four digits as a double basis
+    /// Measured on a 85,002-parameter network Hessian: the same pruning limit to six digits as a double basis
     /// (docs/benchmarks.md). Cannot be combined with <see cref="KeepBasis"/> (which returns double vectors). Default false.
     /// </summary>
     public bool SinglePrecisionBasis { get; init; }

@@ -47,7 +47,7 @@ public sealed record SlqOptions
     /// memory and half the memory traffic. Null (default) chooses automatically: float32 when a reorthogonalisation is in
     /// effect and the double basis would exceed 16 MiB (beyond the caches, where the passes over it are memory-bound),
     /// double otherwise. Measured on a [64, 256, 256, 10] digits Hessian (D = 85,002, 4 × 250): the same pruning limit
-    /// to four digits as a double basis, and 2.2× less time outside the products (docs/benchmarks.md).
+    /// to six digits as a double basis, and 1.7× less time outside the products (docs/benchmarks.md, end to end).
     /// </summary>
     public bool? SinglePrecisionBasis { get; init; }
 

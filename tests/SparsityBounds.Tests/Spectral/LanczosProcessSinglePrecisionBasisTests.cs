@@ -134,6 +134,18 @@ public sealed class LanczosProcessSinglePrecisionBasisTests
     }
 
     [Test]
+    public void AfterTheFirstRun_ReorthogonalizedStepsAllocateNothing([Values(false, true)] bool single)
+    {
+        // Two parts of the partition, so the passes go through the worker threads; the basis vectors are allocated on the
+        // first run and reused after Restart.
+        const int d = 2 * BasisOrthogonalizer.MinimumPartLength + 100;
+        var op = new DiagonalOperator(Enumerable.Range(0, d).Select(i => i < 3 ? 30.0 - i : 1.0 + i % 97).ToArray());
+        var lanczos = new LanczosProcess(op, Rademacher(d, 1), new LanczosOptions { Steps = 40, Reorthogonalization = Reorthogonalization.Full, SinglePrecisionBasis = single });
+        double[] start = Rademacher(d, 2);
+        Assert.That(AllocationAssert.SteadyStateBytes(() => { lanczos.Restart(start); lanczos.Run(); }, callsPerRound: 2, warmUp: 1), Is.Zero);
+    }
+
+    [Test]
     public void KeepBasisWithASinglePrecisionBasis_IsRejected()
     {
         var op = new DiagonalOperator([1.0, 2.0, 3.0]);

@@ -267,6 +267,29 @@ public sealed class StochasticLanczosQuadratureTests
     }
 
     [Test]
+    public void BeyondTheCaches_AFloat32BasisIsChosen_MatchingADoubleBasis_ForAnyThreadCount()
+    {
+        // 80 steps × D = 30,000 doubles = 19.2 MB > 16 MiB: partial reorthogonalisation against a float32 basis.
+        const int d = 30_000;
+        double[] diagonal = Enumerable.Range(0, d).Select(i => i < 6 ? 40.0 / (i + 1) : 1.0 + Math.Sin(0.37 * i)).ToArray();
+        var op = new DiagonalOperator(diagonal);
+        var auto = StochasticLanczosQuadrature.Estimate(op, new SlqOptions { Probes = 2, Steps = 80, Seed = 5 });
+        var single = StochasticLanczosQuadrature.Estimate(op, new SlqOptions { Probes = 2, Steps = 80, Seed = 5, Reorthogonalization = Reorthogonalization.Partial, SinglePrecisionBasis = true, MaxDegreeOfParallelism = 1 });
+        var dbl = StochasticLanczosQuadrature.Estimate(op, new SlqOptions { Probes = 2, Steps = 80, Seed = 5, Reorthogonalization = Reorthogonalization.Partial, SinglePrecisionBasis = false });
+        Assert.That(auto.Reorthogonalization, Is.EqualTo(Reorthogonalization.Partial));
+        for (int l = 0; l < 2; l++)
+        {
+            Assert.That(auto.Nodes(l).ToArray(), Is.EqualTo(single.Nodes(l).ToArray()), "automatic = explicit float32 basis, bitwise, 1 thread vs all");
+            Assert.That(auto.Nodes(l).ToArray(), Is.Not.EqualTo(dbl.Nodes(l).ToArray()), "a different (double) basis really was used");
+        }
+        foreach (Func<double, double> f in new Func<double, double>[] { x => x, x => x * x, Saturation(0.01) })
+        {
+            double a = auto.SpectralSum(f).Value, b = dbl.SpectralSum(f).Value;
+            Assert.That(a, Is.EqualTo(b).Within(1e-9 * Math.Abs(b)));
+        }
+    }
+
+    [Test]
     public void BadArguments_AreRejected_AndCancellationIsHonoured()
     {
         var op = new CountingOperator(new DiagonalOperator([1.0, 2.0, 3.0, 4.0, 5.0]));
