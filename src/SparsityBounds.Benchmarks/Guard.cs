@@ -125,6 +125,29 @@ internal static class Guard
             return t[1] / t[0];
         }));
         checks.Add(new("HVP: bytes allocated per call", "<=", 0, false, () => Timing.AllocatedBytes(() => hessian.Apply(v, hv)) / 20.0));
+        ISymmetricOperator hessianSingle = new MlpObjective(model, SampleData.Digits(), Loss.SoftmaxCrossEntropy, 1e-4) { ProductPrecision = ProductPrecision.Single }.Hessian(theta);
+        checks.Add(new("HVP time, ProductPrecision.Single / Double", "<=", 0.8, false, () =>
+        {
+            double[] t = Timing.Interleaved([() => hessian.Apply(v, hv), () => hessianSingle.Apply(v, hv)], 7, 0.05);
+            return t[1] / t[0];
+        }));
+
+        // One reorthogonalisation pass against 120 stored Lanczos vectors of D = 85,002 (82 MB in double, beyond the L3).
+        const int basisDimension = 85_002, basisVectors = 120;
+        var basis = new double[basisVectors][];
+        for (int k = 0; k < basisVectors; k++) basis[k] = BenchData.Vector(basisDimension, 10 + k);
+        float[]?[] basisSingle = basis.Select(b => b.Select(e => (float)e).ToArray()).ToArray();
+        double[]?[] basisDouble = basis;
+        int[] all = [.. Enumerable.Range(0, basisVectors)];
+        double[] w0 = BenchData.Vector(basisDimension, 5), wWork = new double[basisDimension], projections = new double[basisVectors];
+        var orthogonalizer = new SparsityBounds.Numerics.BasisOrthogonalizer(basisDimension, -1);
+        checks.Add(new("Lanczos reorthogonalisation pass: float32 basis speed-up over double basis", ">=", 1.2, true, () =>
+        {
+            double[] t = Timing.Interleaved([
+                () => { w0.CopyTo(wWork, 0); orthogonalizer.OrthogonalizeTwice(basisDouble, all, wWork, projections); },
+                () => { w0.CopyTo(wWork, 0); orthogonalizer.OrthogonalizeTwice(basisSingle, all, wWork, projections); }], 7, 0.03);
+            return t[0] / t[1];
+        }));
         checks.Add(new("ApplyMany(8): bytes allocated per call", "<=", 0, false, () => Timing.AllocatedBytes(() => block.ApplyMany(vs, hvs, 8), 5) / 5.0));
 
         // PhaseTransition.Estimate: time outside the Hessian products (SLQ 2 probes × 60 steps on the same Hessian).
