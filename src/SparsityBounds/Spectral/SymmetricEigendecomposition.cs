@@ -105,19 +105,29 @@ public sealed class SymmetricEigendecomposition
             fl[j] = f(_values[j]);
             if (!double.IsFinite(fl[j])) throw new ArgumentException($"f({Preconditions.Format(_values[j])}) is {Preconditions.Format(fl[j])}; it must be finite.", nameof(f));
         }
-        // Row-major scaled copy S = V diag(f) so f(A)_ik = Σ_j S_ij V_kj, computed with row dot products.
+        // Row-major scaled copy S = V diag(f) so f(A) = S Vᵀ: f(A)_ik = Σ_j S_ij V_kj. The lower triangle is computed by row
+        // blocks with the register-tiled GEMM (block [i0, i1) against rows 0..i1 of V: half the n³ flops), then mirrored,
+        // so the result is exactly symmetric. Each block is always computed the same way: bitwise identical for any
+        // thread count. (Row dot products, the previous method: 1.0–1.1 s at n = 2400 on two cores; this: 0.23 s.)
         var rows = new double[n * n];
         var scaled = new double[n * n];
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++) { rows[i * n + j] = v[i, j]; scaled[i * n + j] = v[i, j] * fl[j]; }
-        var result = new double[n, n];
-        DeterministicParallel.For(n, 16, -1, (start, end) =>
+        var lower = new double[n * n];
+        const int blockRows = 64;
+        int blocks = (n + blockRows - 1) / blockRows;
+        DeterministicParallel.For(blocks, 1, -1, (start, end) =>
         {
-            for (int i = start; i < end; i++)
-                for (int k = 0; k <= i; k++)
-                    result[i, k] = Numerics.Kernels.VectorKernels.Dot(scaled.AsSpan(i * n, n), rows.AsSpan(k * n, n));
+            for (int b = start; b < end; b++)
+            {
+                int i0 = b * blockRows, m = Math.Min(blockRows, n - i0);
+                Numerics.Kernels.MatrixKernels.MultiplyAddTransposedB(m, i0 + m, n, scaled.AsSpan(i0 * n), n, rows, n,
+                    lower.AsSpan(i0 * n), n, accumulate: false);
+            }
         });
-        for (int i = 0; i < n; i++) for (int k = 0; k < i; k++) result[k, i] = result[i, k];
+        var result = new double[n, n];
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k <= i; k++) result[i, k] = result[k, i] = lower[i * n + k];
         return new DenseSymmetricOperator(result);
     }
 
