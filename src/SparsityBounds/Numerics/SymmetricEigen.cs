@@ -23,6 +23,9 @@ internal sealed record SymmetricEigenDecomposition(double[] Values, double[,]? V
 /// </remarks>
 internal static class SymmetricEigen
 {
+    /// <summary>Entries per parallel chunk of a row-wise pass (≈ 512 KiB): smaller blocks run on one thread.</summary>
+    private const int ParallelRowElements = 1 << 16;
+
     /// <summary>Eigenvalues of a symmetric matrix, ascending.</summary>
     /// <exception cref="ArgumentException">Empty, non-square, non-finite or non-symmetric (beyond 1e-12·max|a|) input.</exception>
     internal static double[] Eigenvalues(double[,] matrix)
@@ -78,10 +81,10 @@ internal static class SymmetricEigen
     /// with <paramref name="computeVectors"/> it returns the eigenvectors as ROWS (row j = eigenvector of λ_j).
     /// No argument checks beyond lengths: callers validate.
     /// </summary>
-    internal static void DecomposeInPlace(Span<double> work, int n, Span<double> eigenvalues, bool computeVectors)
+    internal static void DecomposeInPlace(double[] work, int n, Span<double> eigenvalues, bool computeVectors)
     {
         if (n <= 0) throw new ArgumentOutOfRangeException(nameof(n), n, "n must be > 0.");
-        if (work.Length != (long)n * n) throw new ArgumentException($"work has length {work.Length}; expected {n} × {n}.", nameof(work));
+        if (work.Length < (long)n * n) throw new ArgumentException($"work has length {work.Length}; expected at least {n} × {n}.", nameof(work));
         if (eigenvalues.Length != n) throw new ArgumentException($"eigenvalues has length {eigenvalues.Length}; expected {n}.", nameof(eigenvalues));
         Span<double> d = eigenvalues;
         var e = new double[Math.Max(1, n - 1)];
@@ -93,7 +96,7 @@ internal static class SymmetricEigen
             return;
         }
         AccumulateTransposedQ(work, n, tau);
-        SymmetricTridiagonalEigen.Decompose(d, e, work, n);
+        SymmetricTridiagonalEigen.Decompose(d, e, work, n);   // rows of work[0, n²) become the eigenvectors
     }
 
     /// <summary>
@@ -101,7 +104,7 @@ internal static class SymmetricEigen
     /// updates the trailing block B ← H B H = B − v wᵀ − w vᵀ with p = τ B v, w = p − (τ/2)(pᵀv) v.
     /// The vector v is left in row k, columns k+1..n−1.
     /// </summary>
-    private static void Tridiagonalize(Span<double> a, int n, Span<double> d, Span<double> e, Span<double> tau)
+    private static void Tridiagonalize(double[] a, int n, Span<double> d, Span<double> e, Span<double> tau)
     {
         var p = new double[Math.Max(1, n)];
         for (int k = 0; k < n - 2; k++)
@@ -109,7 +112,7 @@ internal static class SymmetricEigen
             int m = n - k - 1;
             d[k] = a[k * n + k];
             // Row k's tail equals column k's tail: the two-sided updates keep the trailing block symmetric.
-            Span<double> x = a.Slice(k * n + k + 1, m);
+            Span<double> x = a.AsSpan(k * n + k + 1, m);
             double alpha = x[0];
             double tailNorm = VectorKernels.Norm(x[1..]);
             if (tailNorm == 0.0)
@@ -124,19 +127,26 @@ internal static class SymmetricEigen
             VectorKernels.Scale(1.0 / (alpha - beta), x[1..], x[1..]);
             x[0] = 1.0;
             e[k] = beta;
-            ReadOnlySpan<double> v = x;
-
+            int vStart = k * n + k + 1, first = (k + 1) * n + k + 1;
+            // p = τ B v and the rank-2 update work row by row (each row always the same way): rows in parallel when the
+            // block is large, bitwise identical for any thread count. Both are memory-bound passes over the block.
+            DeterministicParallel.For(m, Math.Max(1, ParallelRowElements / m), -1, (start, end) =>
+            {
+                ReadOnlySpan<double> vr = a.AsSpan(vStart, m);
+                for (int i = start; i < end; i++) p[i] = t * VectorKernels.Dot(a.AsSpan(first + i * n, m), vr);
+            });
             Span<double> w = p.AsSpan(0, m);
-            for (int i = 0; i < m; i++)
-                w[i] = t * VectorKernels.Dot(a.Slice((k + 1 + i) * n + k + 1, m), v);
+            ReadOnlySpan<double> v = x;
             double half = 0.5 * t * VectorKernels.Dot(w, v);
             VectorKernels.Axpy(-half, v, w);
-            for (int i = 0; i < m; i++)
+            DeterministicParallel.For(m, Math.Max(1, ParallelRowElements / m), -1, (start, end) =>
             {
-                Span<double> row = a.Slice((k + 1 + i) * n + k + 1, m);
-                VectorKernels.Axpy(-v[i], w, row);
-                VectorKernels.Axpy(-w[i], v, row);
-            }
+                ReadOnlySpan<double> vr = a.AsSpan(vStart, m), wr = p.AsSpan(0, m);
+                for (int i = start; i < end; i++)
+                {
+                    KrylovKernels.SubtractCombination2(vr[i], wr, wr[i], vr, a.AsSpan(first + i * n, m));
+                }
+            });
         }
         if (n >= 2)
         {
@@ -153,28 +163,32 @@ internal static class SymmetricEigen
     /// At step k, M differs from I only in rows and columns k+2.., so only the block [k+1.., k+1..] changes:
     /// each of its rows r gets r ← r − τ (r·v) vᵀ.
     /// </summary>
-    private static void AccumulateTransposedQ(Span<double> a, int n, ReadOnlySpan<double> tau)
+    private static void AccumulateTransposedQ(double[] a, int n, ReadOnlySpan<double> tau)
     {
         // Save the Householder vectors (rows k, columns k+1..) before M overwrites them.
         int count = Math.Max(0, n - 2);
         var vectors = new double[Math.Max(1, count * n)];
         for (int k = 0; k < count; k++)
-            a.Slice(k * n + k + 1, n - k - 1).CopyTo(vectors.AsSpan(k * n + k + 1, n - k - 1));
+            a.AsSpan(k * n + k + 1, n - k - 1).CopyTo(vectors.AsSpan(k * n + k + 1, n - k - 1));
 
-        a.Clear();
+        a.AsSpan(0, n * n).Clear();
         for (int i = 0; i < n; i++) a[i * n + i] = 1.0;
         for (int k = count - 1; k >= 0; k--)
         {
             double t = tau[k];
             if (t == 0.0) continue;
-            int m = n - k - 1;
-            ReadOnlySpan<double> v = vectors.AsSpan(k * n + k + 1, m);
-            for (int r = k + 1; r < n; r++)
+            int m = n - k - 1, vStart = k * n + k + 1;
+            // Rows are independent: in parallel when the block is large (each row always computed the same way).
+            DeterministicParallel.For(m, Math.Max(1, ParallelRowElements / m), -1, (start, end) =>
             {
-                Span<double> row = a.Slice(r * n + k + 1, m);
-                double s = VectorKernels.Dot(row, v);
-                if (s != 0.0) VectorKernels.Axpy(-t * s, v, row);
-            }
+                ReadOnlySpan<double> v = vectors.AsSpan(vStart, m);
+                for (int r = k + 1 + start; r < k + 1 + end; r++)
+                {
+                    Span<double> row = a.AsSpan(r * n + k + 1, m);
+                    double s = VectorKernels.Dot(row, v);
+                    if (s != 0.0) VectorKernels.Axpy(-t * s, v, row);
+                }
+            });
         }
     }
 

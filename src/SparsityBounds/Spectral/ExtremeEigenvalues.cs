@@ -166,7 +166,7 @@ public static class ExtremeEigenvalues
                 Span<double> hWork = ritz.AsSpan(0, size * size);
                 for (int i = 0; i < size; i++) _h.AsSpan(i * _m, size).CopyTo(hWork.Slice(i * size, size));
                 Span<double> values = theta.AsSpan(0, size);
-                SymmetricEigen.DecomposeInPlace(hWork, size, values, computeVectors: true);
+                SymmetricEigen.DecomposeInPlace(ritz, size, values, computeVectors: true);
                 _normEstimate = Math.Max(_normEstimate, Math.Max(Math.Abs(values[0]), Math.Abs(values[size - 1])));
 
                 bool converged = true;

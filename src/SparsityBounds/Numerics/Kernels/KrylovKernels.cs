@@ -87,6 +87,31 @@ internal static class KrylovKernels
         }
     }
 
+    /// <summary>w ← w − (c₀b₀ + c₁b₁) in one pass over w: the symmetric rank-2 update of a Householder reduction, one row at a time.</summary>
+    internal static void SubtractCombination2(double c0, ReadOnlySpan<double> b0, double c1, ReadOnlySpan<double> b1, Span<double> w)
+    {
+        int n = w.Length;
+        if (b0.Length != n || b1.Length != n) ThrowLengthMismatch(nameof(w), b0.Length, n);
+        ref double p0 = ref MemoryMarshal.GetReference(b0);
+        ref double p1 = ref MemoryMarshal.GetReference(b1);
+        ref double pw = ref MemoryMarshal.GetReference(w);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && n >= Vector256<double>.Count)
+        {
+            var n0 = Vector256.Create(-c0);
+            var n1 = Vector256.Create(-c1);
+            for (; i <= n - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                var acc = Vector256.LoadUnsafe(ref pw, (nuint)i);
+                acc = Vector256.FusedMultiplyAdd(n0, Vector256.LoadUnsafe(ref p0, (nuint)i), acc);
+                acc = Vector256.FusedMultiplyAdd(n1, Vector256.LoadUnsafe(ref p1, (nuint)i), acc);
+                acc.StoreUnsafe(ref pw, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+            Unsafe.Add(ref pw, i) = Math.FusedMultiplyAdd(-c1, Unsafe.Add(ref p1, i), Math.FusedMultiplyAdd(-c0, Unsafe.Add(ref p0, i), Unsafe.Add(ref pw, i)));
+    }
+
     private static void ThrowLengthMismatch(string name, int expected, int actual) =>
         throw new ArgumentException($"{name} has length {actual}; expected {expected}.", name);
 
@@ -101,6 +126,11 @@ internal static class KrylovKernels
                 x[i] = c * a - s * b;
                 y[i] = s * a + c * b;
             }
+        }
+
+        internal static void SubtractCombination2(double c0, ReadOnlySpan<double> b0, double c1, ReadOnlySpan<double> b1, Span<double> w)
+        {
+            for (int i = 0; i < w.Length; i++) w[i] -= c0 * b0[i] + c1 * b1[i];
         }
 
         internal static void SubtractCombination4(ReadOnlySpan<double> b0, ReadOnlySpan<double> b1, ReadOnlySpan<double> b2,

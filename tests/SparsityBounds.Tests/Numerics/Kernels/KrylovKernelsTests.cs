@@ -35,6 +35,17 @@ public sealed class KrylovKernelsTests
     }
 
     [Test]
+    public void SubtractCombination2_MatchesReference([Range(0, 37)] int length)
+    {
+        double[] w = Vector(length, 8), wr = (double[])w.Clone();
+        double[] b0 = Vector(length, 9), b1 = Vector(length, 10);
+        KrylovKernels.SubtractCombination2(0.6, b0, -1.7, b1, w);
+        KrylovKernels.Reference.SubtractCombination2(0.6, b0, -1.7, b1, wr);
+        Assert.That(w, Is.EqualTo(wr).Within(1e-14));
+        Assert.That(() => KrylovKernels.SubtractCombination2(1, new double[3], 1, new double[4], new double[3]), Throws.ArgumentException);
+    }
+
+    [Test]
     public void Kernels_RejectLengthMismatch()
     {
         Assert.That(() => KrylovKernels.Rotate(1, 0, new double[3], new double[4]), Throws.ArgumentException);
