@@ -166,7 +166,7 @@ public sealed class DemoSettings : CommandSettings
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
 
-/// <summary><c>sparsity-bounds demo</c>: the paper's experiment in about a minute.</summary>
+/// <summary><c>sparsity-bounds demo</c>: the paper's experiment in about 15 seconds on two cores.</summary>
 public sealed class DemoCommand(CliConsoles consoles) : AsyncCommand<DemoSettings>
 {
     /// <inheritdoc />

@@ -79,7 +79,7 @@ public static class CliApp
                 .WithExample("estimate", "--weights", "w.npy", "--eigenvalues", "eig.npy", "--epsilon", "0.02")
                 .WithExample("estimate", "--weights", "w.npy", "--hessian", "H.npy", "--prunable", "mask.npy", "--epsilon", "0.02", "--json");
             config.AddCommand<ValidateCommand>("validate")
-                .WithDescription("The validation study of docs/validation.md: every predictor against measured one-shot, re-optimised and quadratic-model limits on 12 LOMP-trained digits MLPs × 3 tolerances (about 10 minutes).")
+                .WithDescription("The validation study of docs/validation.md: every predictor against measured one-shot, re-optimised and quadratic-model limits on 12 LOMP-trained digits MLPs × 3 tolerances (about 80 seconds on two cores).")
                 .WithExample("validate", "--output", "docs/validation-results.md")
                 .WithExample("validate", "--quick");
             config.SetExceptionHandler((exception, _) => ReportError(exception, consoles.Error));

@@ -16,7 +16,7 @@ public sealed class ValidateSettings : CommandSettings
 {
     /// <summary>Quick mode.</summary>
     [CommandOption("--quick")]
-    [Description("Two models only (a smoke run of the study, about a minute).")]
+    [Description("Two models only (a smoke run of the study, about 10 seconds).")]
     public bool Quick { get; set; }
 
     /// <summary>Markdown output.</summary>
