@@ -26,6 +26,7 @@ public static class Program
             else if (args[1] == "hvploop") Explore.HvpLoop(int.Parse(args[2]));
             else if (args[1] == "tail") Explore.Tail();
             else if (args[1] == "ritz") RitzExperiment.Run();
+            else if (args[1] == "eig") EigenExplore.Run(args.Skip(2).Select(int.Parse).ToArray());
             else if (args[1] == "ortho") OrthoExperiment.Run(int.Parse(args[2]), int.Parse(args[3]));
             else if (args[1] == "gemm32") Explore.Gemm32();
             else if (args[1] == "hvp32") Explore.Hvp32(int.Parse(args[2]), args.Length > 3 ? args[3].Split(',').Select(int.Parse).ToArray() : [1, 2, 4, 8]);
