@@ -22,6 +22,7 @@ public sealed class SymmetricEigenTests
     [TestCase(10, 4)]
     [TestCase(64, 5)]
     [TestCase(150, 6)]
+    [TestCase(600, 7)]   // wide enough for the batched rotations (≥ 512 columns) and the parallel row passes
     public void Decompose_MatchesMathNetEvd(int n, int seed)
     {
         double[,] a = RandomSymmetric(n, seed);
