@@ -107,7 +107,13 @@ internal static class SymmetricEigen
     private static void Tridiagonalize(double[] a, int n, Span<double> d, Span<double> e, Span<double> tau)
     {
         var p = new double[Math.Max(1, n)];
-        for (int k = 0; k < n - 2; k++)
+        int k = 0;
+        if (n >= BlockedMinimumDimension)
+        {
+            var panel = new Panel(n);
+            for (; k + PanelWidth <= n - 3; k += PanelWidth) panel.Reduce(a, k, d, e, tau);
+        }
+        for (; k < n - 2; k++)
         {
             int m = n - k - 1;
             d[k] = a[k * n + k];
@@ -187,6 +193,112 @@ internal static class SymmetricEigen
                     Span<double> row = a.AsSpan(r * n + k + 1, m);
                     double s = VectorKernels.Dot(row, v);
                     if (s != 0.0) VectorKernels.Axpy(-t * s, v, row);
+                }
+            });
+        }
+    }
+
+    /// <summary>Columns per panel of the blocked reduction.</summary>
+    private const int PanelWidth = 32;
+
+    /// <summary>Smallest n reduced by panels: below it the whole matrix sits in cache and the unblocked loop is as fast.</summary>
+    private const int BlockedMinimumDimension = 256;
+
+    /// <summary>
+    /// One panel of the blocked Householder reduction (LAPACK's dsytrd/dlatrd; Golub &amp; Van Loan §8.3.1 and the
+    /// compact WY idea of §5.1.7): the PanelWidth reflectors of columns k0.. are found as in the unblocked loop, but the
+    /// trailing block is not updated after each one. Its pending update B − Σ_j (v_j w_jᵀ + w_j v_jᵀ) is applied implicitly
+    /// (row k is brought up to date before its reflector is formed, and p = τBv subtracts V(Wᵀv) + W(Vᵀv)), then once per
+    /// panel as one register-tiled GEMM over [V W]·[W V]ᵀ. The matrix-vector product p = τBv stays a memory-bound pass over
+    /// the block per column; the rank-2 updates, the other two passes, become one level-3 update per panel.
+    /// </summary>
+    private sealed class Panel(int n)
+    {
+        // Column j of V and W (length n, zero above row k0 + j + 1) at j·n.
+        private readonly double[] _v = new double[PanelWidth * n];
+        private readonly double[] _w = new double[PanelWidth * n];
+        // −[V W] and [W V] restricted to the trailing rows, row-major with 2·PanelWidth columns, for the GEMM.
+        private readonly double[] _left = new double[2 * PanelWidth * n];
+        private readonly double[] _right = new double[2 * PanelWidth * n];
+        private readonly double[] _p = new double[n];
+
+        internal void Reduce(double[] a, int k0, Span<double> d, Span<double> e, Span<double> tau)
+        {
+            Array.Clear(_v);
+            Array.Clear(_w);
+            Span<double> coefficients = stackalloc double[2 * PanelWidth];
+            for (int j = 0; j < PanelWidth; j++)
+            {
+                int k = k0 + j, m = n - k - 1;
+                // Row k of the current matrix: the stored row minus the pending updates of this panel's reflectors.
+                Span<double> row = a.AsSpan(k * n + k, n - k);
+                for (int i = 0; i < j; i++)
+                    KrylovKernels.SubtractCombination2(_v[i * n + k], _w.AsSpan(i * n + k, n - k), _w[i * n + k], _v.AsSpan(i * n + k, n - k), row);
+                d[k] = row[0];
+                Span<double> x = row[1..];
+                double alpha = x[0];
+                double tailNorm = VectorKernels.Norm(x[1..]);
+                if (tailNorm == 0.0)
+                {
+                    tau[k] = 0.0;
+                    e[k] = alpha;
+                    continue;   // v_j = w_j = 0: nothing pending
+                }
+                double beta = -Math.CopySign(double.Hypot(alpha, tailNorm), alpha);
+                double t = (beta - alpha) / beta;
+                tau[k] = t;
+                VectorKernels.Scale(1.0 / (alpha - beta), x[1..], x[1..]);
+                x[0] = 1.0;
+                e[k] = beta;
+
+                // p = τ (B_stored v − V(Wᵀv) − W(Vᵀv)) over rows k+1..n−1; the stored rows are read once, in parallel.
+                int vStart = k * n + k + 1, first = (k + 1) * n + k + 1;
+                double[] p = _p;
+                DeterministicParallel.For(m, Math.Max(1, ParallelRowElements / m), -1, (start, end) =>
+                {
+                    ReadOnlySpan<double> vr = a.AsSpan(vStart, m);
+                    for (int i = start; i < end; i++) p[i] = VectorKernels.Dot(a.AsSpan(first + i * n, m), vr);
+                });
+                ReadOnlySpan<double> v = x;
+                Span<double> pk = p.AsSpan(0, m);
+                for (int i = 0; i < j; i++)
+                {
+                    coefficients[i] = VectorKernels.Dot(_w.AsSpan(i * n + k + 1, m), v);
+                    coefficients[PanelWidth + i] = VectorKernels.Dot(_v.AsSpan(i * n + k + 1, m), v);
+                }
+                for (int i = 0; i < j; i++)
+                    KrylovKernels.SubtractCombination2(coefficients[i], _v.AsSpan(i * n + k + 1, m), coefficients[PanelWidth + i], _w.AsSpan(i * n + k + 1, m), pk);
+                VectorKernels.Scale(t, pk, pk);
+                // w = p − (τ/2)(pᵀv) v; keep v_j and w_j for the pending update.
+                double half = 0.5 * t * VectorKernels.Dot(pk, v);
+                VectorKernels.Axpy(-half, v, pk);
+                v.CopyTo(_v.AsSpan(j * n + k + 1, m));
+                pk.CopyTo(_w.AsSpan(j * n + k + 1, m));
+            }
+
+            // Trailing block [s.., s..] −= V Wᵀ + W Vᵀ as one GEMM: C += (−[V W]) · [W V]ᵀ, row blocks in parallel.
+            int sStart = k0 + PanelWidth, rows = n - sStart, width = 2 * PanelWidth;
+            for (int r = 0; r < rows; r++)
+            {
+                for (int j = 0; j < PanelWidth; j++)
+                {
+                    double vr = _v[j * n + sStart + r], wr = _w[j * n + sStart + r];
+                    _left[r * width + j] = -vr;
+                    _left[r * width + PanelWidth + j] = -wr;
+                    _right[r * width + j] = wr;
+                    _right[r * width + PanelWidth + j] = vr;
+                }
+            }
+            const int blockRows = 64;
+            int blocks = (rows + blockRows - 1) / blockRows;
+            double[] left = _left, right = _right;
+            DeterministicParallel.For(blocks, 1, -1, (start, end) =>
+            {
+                for (int b = start; b < end; b++)
+                {
+                    int r0 = b * blockRows, count = Math.Min(blockRows, rows - r0);
+                    MatrixKernels.MultiplyAddTransposedB(count, rows, width, left.AsSpan(r0 * width), width, right, width,
+                        a.AsSpan((sStart + r0) * n + sStart), n);
                 }
             });
         }

@@ -22,7 +22,9 @@ public sealed class SymmetricEigenTests
     [TestCase(10, 4)]
     [TestCase(64, 5)]
     [TestCase(150, 6)]
-    [TestCase(600, 7)]   // wide enough for the batched rotations (≥ 512 columns) and the parallel row passes
+    [TestCase(600, 7)]   // wide enough for the batched rotations (≥ 512 columns), the panels and the parallel row passes
+    [TestCase(257, 8)]   // one panel short of a multiple: panels, then the unblocked tail
+    [TestCase(300, 9)]
     public void Decompose_MatchesMathNetEvd(int n, int seed)
     {
         double[,] a = RandomSymmetric(n, seed);
