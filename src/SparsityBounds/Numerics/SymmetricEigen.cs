@@ -179,7 +179,15 @@ internal static class SymmetricEigen
 
         a.AsSpan(0, n * n).Clear();
         for (int i = 0; i < n; i++) a[i * n + i] = 1.0;
-        for (int k = count - 1; k >= 0; k--)
+        int next = count - 1;
+        if (n >= BlockedMinimumDimension)
+        {
+            // Blocks of PanelWidth reflectors from the last one down, each applied as M ← M − (M U) T Uᵀ (compact WY).
+            var block = new ReflectorBlock(n);
+            for (; next + 1 - PanelWidth >= 0; next -= PanelWidth)
+                block.Apply(a, vectors, tau, next + 1 - PanelWidth, next + 1);
+        }
+        for (int k = next; k >= 0; k--)
         {
             double t = tau[k];
             if (t == 0.0) continue;
@@ -193,6 +201,80 @@ internal static class SymmetricEigen
                     Span<double> row = a.AsSpan(r * n + k + 1, m);
                     double s = VectorKernels.Dot(row, v);
                     if (s != 0.0) VectorKernels.Axpy(-t * s, v, row);
+                }
+            });
+        }
+    }
+
+    /// <summary>
+    /// A block of consecutive reflectors H_{k1−1}⋯H_{k0} applied to the accumulated M from the right as M ← M(I − U T Uᵀ),
+    /// the compact WY form (Schreiber &amp; Van Loan, SIAM J. Sci. Stat. Comput. 10, 1989; LAPACK's dlarft/dlarfb):
+    /// u_i is the reflector of G_i = H_{k1−1−i}, T is upper triangular with T_ii = τ_i and
+    /// T[0:i, i] = −τ_i T[0:i, 0:i] (U[:, 0:i]ᵀ u_i). Only the trailing block M[k0+1.., k0+1..] changes; its two products
+    /// X = M U and M −= (X T) Uᵀ are register-tiled GEMMs over row blocks (in parallel, each row block always computed
+    /// the same way).
+    /// </summary>
+    private sealed class ReflectorBlock(int n)
+    {
+        private readonly double[] _ut = new double[PanelWidth * n];    // Uᵀ: row i = u_i over columns k0+1..n−1
+        private readonly double[] _u = new double[n * PanelWidth];     // U: row c = (u_0[c], …, u_{b−1}[c])
+        private readonly double[] _x = new double[n * PanelWidth];     // X = M U, then −X T
+        private readonly double[] _t = new double[PanelWidth * PanelWidth];
+
+        internal void Apply(double[] a, double[] vectors, ReadOnlySpan<double> tau, int k0, int k1)
+        {
+            int b = k1 - k0, m = n - k0 - 1, offset = k0 + 1;
+            Array.Clear(_ut);
+            for (int i = 0; i < b; i++)
+            {
+                int k = k1 - 1 - i;
+                if (tau[k] == 0.0) continue;   // no reflector: u_i = 0
+                vectors.AsSpan(k * n + k + 1, n - k - 1).CopyTo(_ut.AsSpan(i * m + (k + 1 - offset), n - k - 1));
+            }
+            for (int c = 0; c < m; c++)
+                for (int i = 0; i < b; i++) _u[c * b + i] = _ut[i * m + c];
+            Array.Clear(_t);
+            Span<double> z = stackalloc double[PanelWidth];
+            for (int i = 0; i < b; i++)
+            {
+                double t = tau[k1 - 1 - i];
+                _t[i * b + i] = t;
+                if (i == 0 || t == 0.0) continue;
+                for (int r = 0; r < i; r++) z[r] = VectorKernels.Dot(_ut.AsSpan(r * m, m), _ut.AsSpan(i * m, m));
+                for (int r = 0; r < i; r++)
+                {
+                    double sum = 0.0;
+                    for (int q = r; q < i; q++) sum += _t[r * b + q] * z[q];
+                    _t[r * b + i] = -t * sum;
+                }
+            }
+
+            const int blockRows = 64;
+            int blocks = (m + blockRows - 1) / blockRows;
+            double[] ut = _ut, u = _u, x = _x, tm = _t;
+            DeterministicParallel.For(blocks, 1, -1, (start, end) =>
+            {
+                Span<double> row = stackalloc double[PanelWidth];
+                for (int blk = start; blk < end; blk++)
+                {
+                    int r0 = blk * blockRows, rows = Math.Min(blockRows, m - r0);
+                    Span<double> xb = x.AsSpan(r0 * b, rows * b);
+                    // X = M_sub U for these rows (M_sub rows are contiguous with stride n).
+                    MatrixKernels.MultiplyAddTransposedB(rows, b, m, a.AsSpan((offset + r0) * n + offset), n, ut, m, xb, b, accumulate: false);
+                    // X ← −X T (T upper triangular, b × b).
+                    for (int r = 0; r < rows; r++)
+                    {
+                        Span<double> xr = xb.Slice(r * b, b);
+                        for (int i = 0; i < b; i++)
+                        {
+                            double sum = 0.0;
+                            for (int q = 0; q <= i; q++) sum += xr[q] * tm[q * b + i];
+                            row[i] = -sum;
+                        }
+                        row[..b].CopyTo(xr);
+                    }
+                    // M_sub rows −= X T Uᵀ.
+                    MatrixKernels.MultiplyAddTransposedB(rows, m, b, xb, b, u, b, a.AsSpan((offset + r0) * n + offset), n);
                 }
             });
         }
