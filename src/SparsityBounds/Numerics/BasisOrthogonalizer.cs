@@ -13,8 +13,10 @@ namespace SparsityBounds.Numerics;
 /// cache while the group's slices stream past it); the partial sums are added in part order; a second phase subtracts
 /// the group's combination part by part. Between groups w is updated, so a pass is classical Gram–Schmidt inside a
 /// group and modified Gram–Schmidt across groups; it is applied twice when the first pass removed a large part of w
-/// (the Daniel–Gragg–Kaufman–Stewart criterion, as in <see cref="GramSchmidt"/>: "twice is enough", Giraud, Langou,
-/// Rozložník 2005). Measured on a 250-vector basis of D = 85,002 (docs/benchmarks.md): both phases read the group from
+/// (the Daniel–Gragg–Kaufman–Stewart criterion, Math. Comp. 30, 1976, as ARPACK's dsaitr: "twice is enough", Giraud,
+/// Langou, Rozložník 2005): in a Lanczos run w is nearly orthogonal to the basis before the pass, so the second read is
+/// mostly skipped. Each pass's coefficients are accumulated, so the caller gets the full projection Vᵀw₀. The one
+/// orthogonalisation of the library: Lanczos (<c>LanczosProcess</c>), thick-restart Lanczos and the Hutch++ sketch. Measured on a 250-vector basis of D = 85,002 (docs/benchmarks.md): both phases read the group from
 /// memory (the last-level cache did not keep it between phases for any group size from 4 to 64), so a pass moves the
 /// group's bytes twice at the machine's streaming bandwidth; groups of 4 were fastest on one and two threads.</para>
 /// <para>The partition depends only on D, so the result is bitwise identical for any number of threads. One instance
@@ -39,6 +41,7 @@ internal sealed class BasisOrthogonalizer : IChunkJob
     private int _groupCount;
     private bool _subtractPhase;
     private double[] _target = [];
+    private int[] _prefix = [];
 
     /// <param name="dimension">Length D of the vectors.</param>
     /// <param name="maxDegreeOfParallelism">Threads for the parallel phases; ≤ 0 uses every processor.</param>
@@ -63,6 +66,18 @@ internal sealed class BasisOrthogonalizer : IChunkJob
         _single = false;
         for (int i = 0; i < indices.Length; i++) _ = basis[indices[i]] ?? throw new ArgumentException($"basis[{indices[i]}] is not allocated.", nameof(basis));
         return Orthogonalize(basis, [], indices, w, coefficients);
+    }
+
+    /// <summary>As <see cref="OrthogonalizeTwice(double[][], ReadOnlySpan{int}, double[], Span{double})"/> against the first
+    /// <paramref name="count"/> basis vectors (the identity index list grows once, then is reused).</summary>
+    internal double OrthogonalizeTwice(double[]?[] basis, int count, double[] w, Span<double> coefficients)
+    {
+        if (_prefix.Length < count)
+        {
+            _prefix = new int[Math.Max(count, 2 * _prefix.Length)];
+            for (int i = 0; i < _prefix.Length; i++) _prefix[i] = i;
+        }
+        return OrthogonalizeTwice(basis, _prefix.AsSpan(0, count), w, coefficients);
     }
 
     /// <summary>As <see cref="OrthogonalizeTwice(double[][], ReadOnlySpan{int}, double[], Span{double})"/> against basis

@@ -111,6 +111,7 @@ public static class ExtremeEigenvalues
         private readonly double[] _h;           // H = VᵀAV, m × m row-major
         private readonly double[] _w;
         private readonly double[] _coefficients;
+        private readonly BasisOrthogonalizer _orthogonalizer;
         private int _applications;
         private int _restarts;
         private long _randomStream = 1;
@@ -128,6 +129,7 @@ public static class ExtremeEigenvalues
             _h = new double[m * m];
             _w = new double[n];
             _coefficients = new double[m + 1];
+            _orthogonalizer = new BasisOrthogonalizer(n, maxDegreeOfParallelism: -1);
         }
 
         internal ExtremeEigenvalueResult Run(CancellationToken cancellationToken)
@@ -192,7 +194,7 @@ public static class ExtremeEigenvalues
             _applications++;
             Span<double> c = _coefficients.AsSpan(0, j + 1);
             c.Clear();
-            beta = GramSchmidt.OrthogonalizeTwice(_basis, j + 1, _w, c);
+            beta = _orthogonalizer.OrthogonalizeTwice(_basis, j + 1, _w, c);
             double columnNormSquared = beta * beta;
             for (int i = 0; i <= j; i++)
             {
@@ -215,7 +217,7 @@ public static class ExtremeEigenvalues
                 double before = VectorKernels.Norm(v);
                 Span<double> c = _coefficients.AsSpan(0, size);
                 c.Clear();
-                double after = GramSchmidt.OrthogonalizeTwice(_basis, size, v, c);
+                double after = _orthogonalizer.OrthogonalizeTwice(_basis, size, v, c);
                 if (after > 1e-8 * before)
                 {
                     VectorKernels.Scale(1.0 / after, v, v);

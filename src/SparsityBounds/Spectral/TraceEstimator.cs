@@ -72,6 +72,7 @@ public static class TraceEstimator
 
         // Y = A S, then Q = orth(Y) by Gram–Schmidt twice, dropping columns that are numerically dependent.
         var basis = new double[sketch][];
+        var orthogonalizer = new BasisOrthogonalizer(dimension, maxDegreeOfParallelism: -1);
         var s = new double[dimension];
         var coefficients = new double[sketch];
         int rank = 0;
@@ -84,7 +85,7 @@ public static class TraceEstimator
             double before = VectorKernels.Norm(y);
             if (!double.IsFinite(before)) throw new InvalidOperationException("The operator produced a non-finite value.");
             coefficients.AsSpan().Clear();
-            double after = GramSchmidt.OrthogonalizeTwice(basis, rank, y, coefficients);
+            double after = orthogonalizer.OrthogonalizeTwice(basis, rank, y, coefficients);
             // A column this close to span(Q) is rounding noise: normalising it would break orthogonality.
             if (after <= 1e-10 * before || after == 0.0) continue;
             VectorKernels.Scale(1.0 / after, y, y);
@@ -113,7 +114,7 @@ public static class TraceEstimator
             cancellationToken.ThrowIfCancellationRequested();
             CounterRandom.FillRademacher(seed, l, g);
             coefficients.AsSpan().Clear();
-            GramSchmidt.OrthogonalizeTwice(basis, rank, g, coefficients);
+            orthogonalizer.OrthogonalizeTwice(basis, rank, g, coefficients);
             op.Apply(g, product);
             values[l] = VectorKernels.Dot(g, product);
         }

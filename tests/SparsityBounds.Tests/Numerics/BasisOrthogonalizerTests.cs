@@ -11,6 +11,7 @@ public sealed class BasisOrthogonalizerTests
 
     // Builds an orthonormal basis one vector at a time from nearly dependent inputs (mostly earlier vectors plus a little
     // new direction), checking each projection. count > GroupSize exercises several groups; n > MinimumPartLength several parts.
+    [TestCase(1, 10)]
     [TestCase(7, 33)]
     [TestCase(40, 101)]
     [TestCase(20, 3 * BasisOrthogonalizer.MinimumPartLength + 5)]
@@ -40,6 +41,26 @@ public sealed class BasisOrthogonalizerTests
         for (int i = 0; i < count; i++)
             for (int j = 0; j <= i; j++)
                 Assert.That(Dot(basis[i]!, basis[j]!), Is.EqualTo(i == j ? 1.0 : 0.0).Within(1e-14), $"⟨v{i}, v{j}⟩");
+    }
+
+    [Test]
+    public void PrefixOverload_EqualsTheExplicitIndexList()
+    {
+        const int n = 500, count = 9;
+        var random = new Random(3);
+        double[]?[] basis = [.. Enumerable.Range(0, count).Select(_ => Random(n, random))];
+        double[] w0 = Random(n, random);
+        var orthogonalizer = new BasisOrthogonalizer(n, 1);
+        double[] w1 = (double[])w0.Clone(), w2 = (double[])w0.Clone();
+        double[] c1 = new double[count], c2 = new double[count];
+        orthogonalizer.OrthogonalizeTwice(basis, 4, w1, c1);   // grows the identity list, then reuses it
+        w1 = (double[])w0.Clone();
+        Array.Clear(c1);
+        double n1 = orthogonalizer.OrthogonalizeTwice(basis, count, w1, c1);
+        double n2 = orthogonalizer.OrthogonalizeTwice(basis, [.. Enumerable.Range(0, count)], w2, c2);
+        Assert.That(w1, Is.EqualTo(w2));
+        Assert.That(c1, Is.EqualTo(c2));
+        Assert.That(n1, Is.EqualTo(n2));
     }
 
     [Test]

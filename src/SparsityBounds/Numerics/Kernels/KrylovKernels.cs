@@ -6,7 +6,7 @@ namespace SparsityBounds.Numerics.Kernels;
 
 /// <summary>
 /// Fused kernels of the Krylov and eigenvalue code: the plane (Givens) rotation of two rows used by the
-/// tridiagonal QL iteration, and the four-vector subtraction used by block Gram–Schmidt. Each has a scalar
+/// tridiagonal QL iteration, and the four-vector subtraction used by the Gram–Schmidt passes of <see cref="BasisOrthogonalizer"/>. Each has a scalar
 /// twin in <see cref="Reference"/> that defines its semantics.
 /// </summary>
 internal static class KrylovKernels
