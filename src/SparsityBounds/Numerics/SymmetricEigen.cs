@@ -119,32 +119,12 @@ internal static class SymmetricEigen
             d[k] = a[k * n + k];
             // Row k's tail equals column k's tail: the two-sided updates keep the trailing block symmetric.
             Span<double> x = a.AsSpan(k * n + k + 1, m);
-            double alpha = x[0];
-            double tailNorm = VectorKernels.Norm(x[1..]);
-            if (tailNorm == 0.0)
-            {
-                tau[k] = 0.0;
-                e[k] = alpha;
-                continue;
-            }
-            double beta = -Math.CopySign(double.Hypot(alpha, tailNorm), alpha);
-            double t = (beta - alpha) / beta;
-            tau[k] = t;
-            VectorKernels.Scale(1.0 / (alpha - beta), x[1..], x[1..]);
-            x[0] = 1.0;
-            e[k] = beta;
+            double t = tau[k] = MakeReflector(x, out e[k]);
+            if (t == 0.0) continue;
             int vStart = k * n + k + 1, first = (k + 1) * n + k + 1;
-            // p = τ B v and the rank-2 update work row by row (each row always the same way): rows in parallel when the
-            // block is large, bitwise identical for any thread count. Both are memory-bound passes over the block.
-            DeterministicParallel.For(m, Math.Max(1, ParallelRowElements / m), -1, (start, end) =>
-            {
-                ReadOnlySpan<double> vr = a.AsSpan(vStart, m);
-                for (int i = start; i < end; i++) p[i] = t * VectorKernels.Dot(a.AsSpan(first + i * n, m), vr);
-            });
-            Span<double> w = p.AsSpan(0, m);
-            ReadOnlySpan<double> v = x;
-            double half = 0.5 * t * VectorKernels.Dot(w, v);
-            VectorKernels.Axpy(-half, v, w);
+            // p = τ B v and the rank-2 update work row by row: rows in parallel when the block is large.
+            TrailingProduct(a, n, k, t, p);
+            CompleteSymmetricUpdateVector(p.AsSpan(0, m), x, t);
             DeterministicParallel.For(m, Math.Max(1, ParallelRowElements / m), -1, (start, end) =>
             {
                 ReadOnlySpan<double> vr = a.AsSpan(vStart, m), wr = p.AsSpan(0, m);
@@ -280,6 +260,45 @@ internal static class SymmetricEigen
         }
     }
 
+    /// <summary>
+    /// The Householder reflector H = I − τvvᵀ (v₀ = 1) with H x = β e₁, β = −sign(x₀)‖x‖: x is overwritten by v and τ returned
+    /// (Golub &amp; Van Loan, Algorithm 5.1.1). When x's tail is already zero, τ = 0, β = x₀ and x is left as it is.
+    /// </summary>
+    private static double MakeReflector(Span<double> x, out double beta)
+    {
+        double alpha = x[0];
+        double tailNorm = VectorKernels.Norm(x[1..]);
+        if (tailNorm == 0.0)
+        {
+            beta = alpha;
+            return 0.0;
+        }
+        beta = -Math.CopySign(double.Hypot(alpha, tailNorm), alpha);
+        VectorKernels.Scale(1.0 / (alpha - beta), x[1..], x[1..]);
+        x[0] = 1.0;
+        return (beta - alpha) / beta;
+    }
+
+    /// <summary>p[0..m) = τ·B v with B the stored block [k+1.., k+1..] and v the reflector in row k (m = n − k − 1): one
+    /// memory-bound pass over the block, rows in parallel when it is large (each row always computed the same way, so the
+    /// result does not depend on the thread count).</summary>
+    private static void TrailingProduct(double[] a, int n, int k, double tau, double[] p)
+    {
+        int m = n - k - 1, vStart = k * n + k + 1, first = (k + 1) * n + k + 1;
+        DeterministicParallel.For(m, Math.Max(1, ParallelRowElements / m), -1, (start, end) =>
+        {
+            ReadOnlySpan<double> v = a.AsSpan(vStart, m);
+            for (int i = start; i < end; i++) p[i] = tau * VectorKernels.Dot(a.AsSpan(first + i * n, m), v);
+        });
+    }
+
+    /// <summary>w = p − (τ/2)(pᵀv) v in place of p: the vector of the symmetric rank-2 update B ← B − v wᵀ − w vᵀ.</summary>
+    private static void CompleteSymmetricUpdateVector(Span<double> p, ReadOnlySpan<double> v, double tau)
+    {
+        double half = 0.5 * tau * VectorKernels.Dot(p, v);
+        VectorKernels.Axpy(-half, v, p);
+    }
+
     /// <summary>Columns per panel of the blocked reduction.</summary>
     private const int PanelWidth = 32;
 
@@ -318,42 +337,21 @@ internal static class SymmetricEigen
                     KrylovKernels.SubtractCombination2(_v[i * n + k], _w.AsSpan(i * n + k, n - k), _w[i * n + k], _v.AsSpan(i * n + k, n - k), row);
                 d[k] = row[0];
                 Span<double> x = row[1..];
-                double alpha = x[0];
-                double tailNorm = VectorKernels.Norm(x[1..]);
-                if (tailNorm == 0.0)
-                {
-                    tau[k] = 0.0;
-                    e[k] = alpha;
-                    continue;   // v_j = w_j = 0: nothing pending
-                }
-                double beta = -Math.CopySign(double.Hypot(alpha, tailNorm), alpha);
-                double t = (beta - alpha) / beta;
-                tau[k] = t;
-                VectorKernels.Scale(1.0 / (alpha - beta), x[1..], x[1..]);
-                x[0] = 1.0;
-                e[k] = beta;
+                double t = tau[k] = MakeReflector(x, out e[k]);
+                if (t == 0.0) continue;   // v_j = w_j = 0: nothing pending
 
-                // p = τ (B_stored v − V(Wᵀv) − W(Vᵀv)) over rows k+1..n−1; the stored rows are read once, in parallel.
-                int vStart = k * n + k + 1, first = (k + 1) * n + k + 1;
-                double[] p = _p;
-                DeterministicParallel.For(m, Math.Max(1, ParallelRowElements / m), -1, (start, end) =>
-                {
-                    ReadOnlySpan<double> vr = a.AsSpan(vStart, m);
-                    for (int i = start; i < end; i++) p[i] = VectorKernels.Dot(a.AsSpan(first + i * n, m), vr);
-                });
+                // p = τ (B_stored v − V(Wᵀv) − W(Vᵀv)) over rows k+1..n−1: the stored rows are read once, in parallel.
+                TrailingProduct(a, n, k, t, _p);
                 ReadOnlySpan<double> v = x;
-                Span<double> pk = p.AsSpan(0, m);
+                Span<double> pk = _p.AsSpan(0, m);
                 for (int i = 0; i < j; i++)
                 {
-                    coefficients[i] = VectorKernels.Dot(_w.AsSpan(i * n + k + 1, m), v);
-                    coefficients[PanelWidth + i] = VectorKernels.Dot(_v.AsSpan(i * n + k + 1, m), v);
+                    coefficients[i] = t * VectorKernels.Dot(_w.AsSpan(i * n + k + 1, m), v);
+                    coefficients[PanelWidth + i] = t * VectorKernels.Dot(_v.AsSpan(i * n + k + 1, m), v);
                 }
                 for (int i = 0; i < j; i++)
                     KrylovKernels.SubtractCombination2(coefficients[i], _v.AsSpan(i * n + k + 1, m), coefficients[PanelWidth + i], _w.AsSpan(i * n + k + 1, m), pk);
-                VectorKernels.Scale(t, pk, pk);
-                // w = p − (τ/2)(pᵀv) v; keep v_j and w_j for the pending update.
-                double half = 0.5 * t * VectorKernels.Dot(pk, v);
-                VectorKernels.Axpy(-half, v, pk);
+                CompleteSymmetricUpdateVector(pk, v, t);   // keep v_j and w_j for the pending update
                 v.CopyTo(_v.AsSpan(j * n + k + 1, m));
                 pk.CopyTo(_w.AsSpan(j * n + k + 1, m));
             }

@@ -158,9 +158,12 @@ internal static class SymmetricTridiagonalEigen
         /// <summary>Columns per slab: n rows × 256 columns × 8 bytes = 4.9 MB at n = 2400, inside the L3.</summary>
         internal const int SlabWidth = 256;
 
-        private readonly int[] _rows = new int[Math.Max(1024, Math.Min(1 << 20, 64 * n))];
-        private readonly double[] _cosines = new double[Math.Max(1024, Math.Min(1 << 20, 64 * n))];
-        private readonly double[] _sines = new double[Math.Max(1024, Math.Min(1 << 20, 64 * n))];
+        // Room for about 64 full sweeps between applications (at most 2²⁰ rotations, 20 MB).
+        private static int Capacity(int n) => Math.Clamp(64 * n, 1024, 1 << 20);
+
+        private readonly int[] _rows = new int[Capacity(n)];
+        private readonly double[] _cosines = new double[Capacity(n)];
+        private readonly double[] _sines = new double[Capacity(n)];
         private int _count;
 
         internal bool IsFull => _count == _rows.Length;
