@@ -5,23 +5,8 @@ namespace SparsityBounds.Tests.Numerics.Kernels;
 // Runs every case on the Vector512 tiles (where the machine has them) and on the Vector256 tiles.
 [TestFixture(true)]
 [TestFixture(false)]
-public class MatrixKernelsTests
+public class MatrixKernelsTests(bool useVector512) : VectorWidthFixture(useVector512)
 {
-    private readonly bool _useVector512;
-    private bool _saved;
-
-    public MatrixKernelsTests(bool useVector512) => _useVector512 = useVector512;
-
-    [SetUp]
-    public void SelectPath()
-    {
-        _saved = MatrixKernels.UseVector512;
-        MatrixKernels.UseVector512 = _useVector512 && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
-    }
-
-    [TearDown]
-    public void RestorePath() => MatrixKernels.UseVector512 = _saved;
-
     // Odd sizes around the 4 × 8 and 8 × 16 register tiles and their edges, plus a depth beyond one block (256).
     private static readonly int[] Sizes = [1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 16, 17, 33];
 

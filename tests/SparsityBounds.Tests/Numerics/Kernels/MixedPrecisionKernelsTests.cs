@@ -5,23 +5,8 @@ namespace SparsityBounds.Tests.Numerics.Kernels;
 // Runs every case on the Vector512 path (where the machine has it) and on the Vector256 path.
 [TestFixture(true)]
 [TestFixture(false)]
-public sealed class MixedPrecisionKernelsTests
+public sealed class MixedPrecisionKernelsTests(bool useVector512) : VectorWidthFixture(useVector512)
 {
-    private readonly bool _useVector512;
-    private bool _saved;
-
-    public MixedPrecisionKernelsTests(bool useVector512) => _useVector512 = useVector512;
-
-    [SetUp]
-    public void SelectPath()
-    {
-        _saved = MatrixKernels.UseVector512;
-        MatrixKernels.UseVector512 = _useVector512 && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
-    }
-
-    [TearDown]
-    public void RestorePath() => MatrixKernels.UseVector512 = _saved;
-
     private static double[] Vector(int length, int seed)
     {
         var random = new Random(seed);

@@ -6,23 +6,8 @@ namespace SparsityBounds.Tests.Numerics.Kernels;
 // twins bitwise and against a double product to float32 rounding; ragged sizes around the 8 × 32 and 4 × 16 tiles.
 [TestFixture(true)]
 [TestFixture(false)]
-public class SingleMatrixKernelsTests
+public class SingleMatrixKernelsTests(bool useVector512) : VectorWidthFixture(useVector512)
 {
-    private readonly bool _useVector512;
-    private bool _saved;
-
-    public SingleMatrixKernelsTests(bool useVector512) => _useVector512 = useVector512;
-
-    [SetUp]
-    public void SelectPath()
-    {
-        _saved = MatrixKernels.UseVector512;
-        MatrixKernels.UseVector512 = _useVector512 && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
-    }
-
-    [TearDown]
-    public void RestorePath() => MatrixKernels.UseVector512 = _saved;
-
     private static readonly int[] Sizes = [1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47];
 
     private static IEnumerable<TestCaseData> Shapes()
