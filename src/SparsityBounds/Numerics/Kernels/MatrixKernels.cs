@@ -303,12 +303,13 @@ internal static partial class MatrixKernels
         c00.StoreUnsafe(ref c); c01.StoreUnsafe(ref c, 4);
     }
 
-    private static void Clear(Span<double> c, int m, int n, int ldc)
+    // Shared with SingleMatrixKernels: the same shapes and strides, either element type.
+    internal static void Clear<T>(Span<T> c, int m, int n, int ldc)
     {
         for (int i = 0; i < m; i++) c.Slice(i * ldc, n).Clear();
     }
 
-    private static void CheckShape(int m, int n, int k)
+    internal static void CheckShape(int m, int n, int k)
     {
         if (m < 0) throw new ArgumentOutOfRangeException(nameof(m), m, $"m must be >= 0; got {m}.");
         if (n < 0) throw new ArgumentOutOfRangeException(nameof(n), n, $"n must be >= 0; got {n}.");
@@ -316,7 +317,7 @@ internal static partial class MatrixKernels
     }
 
     // A rows × columns matrix with row stride ld must fit in the span.
-    private static void CheckMatrix(ReadOnlySpan<double> span, int rows, int columns, int ld, string name)
+    internal static void CheckMatrix<T>(ReadOnlySpan<T> span, int rows, int columns, int ld, string name)
     {
         if (ld < columns)
             throw new ArgumentException($"{name} has row stride {ld}, less than its {columns} columns.", name);

@@ -695,28 +695,12 @@ internal static class SingleMatrixKernels
         w0.StoreUnsafe(ref c); w1.StoreUnsafe(ref c, 8); w2.StoreUnsafe(ref c, 16); w3.StoreUnsafe(ref c, 24);
     }
 
-    private static void Clear(Span<float> c, int m, int n, int ldc)
-    {
-        for (int i = 0; i < m; i++) c.Slice(i * ldc, n).Clear();
-    }
+    private static void Clear(Span<float> c, int m, int n, int ldc) => MatrixKernels.Clear(c, m, n, ldc);
 
-    private static void CheckShape(int m, int n, int k)
-    {
-        if (m < 0) throw new ArgumentOutOfRangeException(nameof(m), m, $"m must be >= 0; got {m}.");
-        if (n < 0) throw new ArgumentOutOfRangeException(nameof(n), n, $"n must be >= 0; got {n}.");
-        if (k < 0) throw new ArgumentOutOfRangeException(nameof(k), k, $"k must be >= 0; got {k}.");
-    }
+    private static void CheckShape(int m, int n, int k) => MatrixKernels.CheckShape(m, n, k);
 
-    // A rows × columns matrix with row stride ld must fit in the span.
-    private static void CheckMatrix(ReadOnlySpan<float> span, int rows, int columns, int ld, string name)
-    {
-        if (ld < columns)
-            throw new ArgumentException($"{name} has row stride {ld}, less than its {columns} columns.", name);
-        if (rows == 0 || columns == 0) return;
-        long needed = (long)(rows - 1) * ld + columns;
-        if (span.Length < needed)
-            throw new ArgumentException($"{name} has length {span.Length}; a {rows} × {columns} matrix with row stride {ld} needs {needed}.", name);
-    }
+    private static void CheckMatrix(ReadOnlySpan<float> span, int rows, int columns, int ld, string name) =>
+        MatrixKernels.CheckMatrix(span, rows, columns, ld, name);
 
     /// <summary>Scalar twins: the reference semantics (the same single-precision fused multiply-add chain per element).</summary>
     internal static class Reference
