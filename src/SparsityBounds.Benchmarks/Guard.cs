@@ -158,7 +158,7 @@ internal static class Guard
             var start = System.Diagnostics.Stopwatch.GetTimestamp();
             PhaseTransition.Estimate(theta, counting, 0.01, options);
             double total = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
-            return total / counting.Seconds;
+            return total / (counting.Seconds / (counting.Views + 1));   // products per thread when probes ran at once
         }));
 
         int failures = 0;
@@ -203,22 +203,38 @@ internal static class Guard
     }
 
     /// <summary>Forwards to an operator and adds up the wall time spent in its products.</summary>
-    internal sealed class TimedOperator(ISymmetricOperator inner) : ISymmetricOperator
+    /// <summary>Adds up the wall time and the number of products, over the operator and every concurrent view it hands out
+    /// (each view times itself; the totals are read after the run).</summary>
+    internal sealed class TimedOperator(ISymmetricOperator inner) : IConcurrentSymmetricOperator
     {
+        private readonly List<TimedOperator> _views = [];
         private long _ticks;
+        private int _applications;
 
         public int Dimension => inner.Dimension;
 
-        public int Applications { get; private set; }
+        /// <summary>Products by this operator and its views.</summary>
+        public int Applications { get { lock (_views) return _applications + _views.Sum(v => v.Applications); } }
 
-        public double Seconds => (double)_ticks / System.Diagnostics.Stopwatch.Frequency;
+        /// <summary>Seconds spent in products, summed over the operator and its views (over threads, when they ran at once).</summary>
+        public double Seconds { get { lock (_views) return ((double)_ticks / System.Diagnostics.Stopwatch.Frequency) + _views.Sum(v => v.Seconds); } }
+
+        /// <summary>Views handed out (concurrent probes beyond the first).</summary>
+        public int Views { get { lock (_views) return _views.Count; } }
 
         public void Apply(ReadOnlySpan<double> x, Span<double> y)
         {
             long start = System.Diagnostics.Stopwatch.GetTimestamp();
             inner.Apply(x, y);
             _ticks += System.Diagnostics.Stopwatch.GetTimestamp() - start;
-            Applications++;
+            _applications++;
+        }
+
+        public ISymmetricOperator CreateConcurrentView()
+        {
+            var view = new TimedOperator(((IConcurrentSymmetricOperator)inner).CreateConcurrentView());
+            lock (_views) _views.Add(view);
+            return view;
         }
     }
 }

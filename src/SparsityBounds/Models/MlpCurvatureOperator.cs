@@ -25,7 +25,7 @@ namespace SparsityBounds.Models;
 /// <para>Implementation note: everything <see cref="Apply"/> touches is allocated here, so an application allocates
 /// nothing; the first <see cref="ApplyMany"/> with more directions than before grows the per-chunk buffers once.</para>
 /// </remarks>
-internal sealed class MlpCurvatureOperator : IBlockSymmetricOperator, IChunkJob
+internal sealed class MlpCurvatureOperator : IBlockSymmetricOperator, IConcurrentSymmetricOperator, IChunkJob
 {
     /// <summary>Directions per pass of <see cref="ApplyMany"/> (more are run in consecutive passes). Two measured best
     /// on a [64, 256, 256, 10] net (0.95–0.99 of two single products; eight stacked directions overflow the 1 MiB L2
@@ -98,8 +98,36 @@ internal sealed class MlpCurvatureOperator : IBlockSymmetricOperator, IChunkJob
         _building = false;
     }
 
+    // A concurrent view: shares the network, data, parameters and primal cache (read-only after construction); owns the
+    // direction copies and the per-chunk buffers, which are everything a product writes.
+    private MlpCurvatureOperator(MlpCurvatureOperator shared)
+    {
+        _net = shared._net;
+        _loss = shared._loss;
+        _data = shared._data;
+        _gaussNewton = shared._gaussNewton;
+        _smooth = shared._smooth;
+        _theta = shared._theta;
+        _thetaTransposed = shared._thetaTransposed;
+        _scale = shared._scale;
+        _partition = shared._partition;
+        _maxDegreeOfParallelism = shared._maxDegreeOfParallelism;
+        _activations = shared._activations;
+        _firstDerivatives = shared._firstDerivatives;
+        _deltas = shared._deltas;
+        _curvatureTerms = shared._curvatureTerms;
+        _probabilities = shared._probabilities;
+        _directions = new double[_net.ParameterCount];
+        _directionsTransposed = new double[_net.ParameterCount];
+        _chunks = new ChunkBuffers[_partition.ChunkCount];
+        for (int c = 0; c < _chunks.Length; c++) _chunks[c] = new ChunkBuffers(_net, 1);
+    }
+
     /// <inheritdoc />
     public int Dimension => _net.ParameterCount;
+
+    /// <inheritdoc />
+    public ISymmetricOperator CreateConcurrentView() => new MlpCurvatureOperator(this);
 
     /// <inheritdoc />
     public void Apply(ReadOnlySpan<double> x, Span<double> y)

@@ -17,7 +17,8 @@ namespace SparsityBounds.Models;
 /// <see cref="MaxDegreeOfParallelism"/> on a given machine.</para>
 /// <para>Thread safety: <see cref="Value"/>, <see cref="Gradient"/> and the other evaluations may be called
 /// concurrently. Each operator returned by <see cref="Hessian"/> or <see cref="GaussNewton"/> may be applied from
-/// one thread at a time.</para>
+/// one thread at a time; its concurrent views (<see cref="IConcurrentSymmetricOperator"/>) share its cache and may be
+/// applied at the same time from other threads.</para>
 /// </remarks>
 public sealed class MlpObjective
 {
@@ -167,7 +168,9 @@ public sealed class MlpObjective
     /// cached, so each application costs an R-forward and an R-backward pass and allocates nothing. Memory: about
     /// N · Σ_l n_l · 4 doubles plus D doubles per chunk (at most 8 chunks) and two more D-vectors (transposed weights).
     /// The operator also implements <see cref="IBlockSymmetricOperator"/>: <c>ApplyMany</c> runs several directions per
-    /// pass (e.g. SLQ probes in lock step), each product bitwise equal to <see cref="ISymmetricOperator.Apply"/>.</remarks>
+    /// pass, each product bitwise equal to <see cref="ISymmetricOperator.Apply"/>, and <see cref="IConcurrentSymmetricOperator"/>:
+    /// views sharing the cached primal pass (each with its own D doubles per chunk), so SLQ runs its probes on all
+    /// cores at once.</remarks>
     /// <param name="parameters">θ, length <see cref="Dimension"/>, finite (copied).</param>
     /// <exception cref="ArgumentException">Wrong length or a non-finite entry.</exception>
     public ISymmetricOperator Hessian(ReadOnlySpan<double> parameters)
@@ -180,7 +183,8 @@ public sealed class MlpObjective
     /// The generalised Gauss–Newton matrix G = (1/N) Σᵢ Jᵢᵀ H_z,ᵢ Jᵢ (Jᵢ the Jacobian of the logits, H_z the loss
     /// Hessian in the logits; Schraudolph, Neural Computation 2002): positive semi-definite. The L1 term adds nothing.
     /// </summary>
-    /// <remarks>Like <see cref="Hessian"/>, the operator caches the primal pass and implements <see cref="IBlockSymmetricOperator"/>.</remarks>
+    /// <remarks>Like <see cref="Hessian"/>, the operator caches the primal pass and implements <see cref="IBlockSymmetricOperator"/>
+    /// and <see cref="IConcurrentSymmetricOperator"/>.</remarks>
     /// <param name="parameters">θ, length <see cref="Dimension"/>, finite (copied).</param>
     /// <exception cref="ArgumentException">Wrong length or a non-finite entry.</exception>
     public ISymmetricOperator GaussNewton(ReadOnlySpan<double> parameters)

@@ -21,7 +21,7 @@ namespace SparsityBounds.Models;
 /// <para>Each <see cref="ApplyMany"/> product is bitwise equal to <see cref="Apply"/> (every element is the same
 /// chain of operations whether its direction is stacked with others or not).</para>
 /// </remarks>
-internal sealed class MlpSingleCurvatureOperator : IBlockSymmetricOperator, IChunkJob
+internal sealed class MlpSingleCurvatureOperator : IBlockSymmetricOperator, IConcurrentSymmetricOperator, IChunkJob
 {
     /// <summary>Directions per pass of <see cref="ApplyMany"/> by default (measured, docs/benchmarks.md).</summary>
     internal const int DefaultDirectionsPerPass = 2;
@@ -125,8 +125,43 @@ internal sealed class MlpSingleCurvatureOperator : IBlockSymmetricOperator, IChu
 
     private int _directionsPerPass = DefaultDirectionsPerPass;
 
+    // A concurrent view: shares the network, data, packed weights and primal cache (read-only after construction); owns
+    // the direction copies and the per-chunk buffers, which are everything a product writes.
+    private MlpSingleCurvatureOperator(MlpSingleCurvatureOperator shared)
+    {
+        _net = shared._net;
+        _loss = shared._loss;
+        _data = shared._data;
+        _gaussNewton = shared._gaussNewton;
+        _smooth = shared._smooth;
+        _scale = shared._scale;
+        _partition = shared._partition;
+        _maxDegreeOfParallelism = shared._maxDegreeOfParallelism;
+        _forwardOffsets = shared._forwardOffsets;
+        _backOffsets = shared._backOffsets;
+        _forwardLength = shared._forwardLength;
+        _backLength = shared._backLength;
+        _thetaForward = shared._thetaForward;
+        _thetaBack = shared._thetaBack;
+        _activations = shared._activations;
+        _firstDerivatives = shared._firstDerivatives;
+        _deltas = shared._deltas;
+        _curvatureTerms = shared._curvatureTerms;
+        _probabilities = shared._probabilities;
+        _directionsPerPass = shared._directionsPerPass;
+        _buildTheta = [];
+        _directions = new float[_net.ParameterCount];
+        _directionsForward = new float[_forwardLength];
+        _directionsBack = new float[_backLength];
+        _chunks = new ChunkBuffers[_partition.ChunkCount];
+        for (int c = 0; c < _chunks.Length; c++) _chunks[c] = new ChunkBuffers(_net, 1);
+    }
+
     /// <inheritdoc />
     public int Dimension => _net.ParameterCount;
+
+    /// <inheritdoc />
+    public ISymmetricOperator CreateConcurrentView() => new MlpSingleCurvatureOperator(this);
 
     /// <inheritdoc />
     public void Apply(ReadOnlySpan<double> x, Span<double> y)

@@ -51,9 +51,9 @@ public static partial class PhaseTransition
         var slq = options.Spectrum ?? PhaseTransitionOptions.DefaultSpectrum;
 
         progress?.Report(0.0);
-        var counted = new ProgressOperator(hessian, (long)slq.Probes * slq.Steps, progress);
-        var spectrum = StochasticLanczosQuadrature.Estimate(counted, slq, cancellationToken);
-        var estimate = Solve(profile, spectrum, epsilon, options, spectrum, counted.Applications, watch);
+        var counter = new ProgressCounter((long)slq.Probes * slq.Steps, progress);
+        var spectrum = StochasticLanczosQuadrature.Estimate(ProgressOperator.Wrap(hessian, counter), slq, cancellationToken);
+        var estimate = Solve(profile, spectrum, epsilon, options, spectrum, counter.Applications, watch);
         progress?.Report(1.0);
         return estimate;
     }
@@ -71,21 +71,50 @@ public static partial class PhaseTransition
         return options;
     }
 
-    /// <summary>Counts applications and reports progress as applications / expected budget (capped below 1 until done).</summary>
-    private sealed class ProgressOperator(ISymmetricOperator inner, long budget, IProgress<double>? progress) : ISymmetricOperator
+    /// <summary>Counts the products of an operator and of all its concurrent views, and reports progress as products /
+    /// expected budget (capped below 1 until done), in increasing order, at most once per percent.</summary>
+    private sealed class ProgressCounter(long budget, IProgress<double>? progress)
     {
         private readonly long _reportEvery = Math.Max(1, budget / 100);
+        private readonly Lock _reportLock = new();
+        private long _applications;
+        private long _reported;
 
-        public long Applications { get; private set; }
+        public long Applications => Volatile.Read(ref _applications);
+
+        public void Add()
+        {
+            long count = Interlocked.Increment(ref _applications);
+            if (progress is null || count % _reportEvery != 0) return;
+            lock (_reportLock)   // concurrent probes: keep the reports increasing
+            {
+                if (count <= _reported) return;
+                _reported = count;
+                progress.Report(Math.Min(0.99, (double)count / Math.Max(1, budget)));
+            }
+        }
+    }
+
+    /// <summary>The operator with its products counted; keeps its concurrent views (for concurrent SLQ probes).</summary>
+    private class ProgressOperator(ISymmetricOperator inner, ProgressCounter counter) : ISymmetricOperator
+    {
+        protected ProgressCounter Counter => counter;
+
+        public static ProgressOperator Wrap(ISymmetricOperator inner, ProgressCounter counter) =>
+            inner is IConcurrentSymmetricOperator concurrent ? new ConcurrentProgressOperator(concurrent, counter) : new ProgressOperator(inner, counter);
 
         public int Dimension => inner.Dimension;
 
         public void Apply(ReadOnlySpan<double> x, Span<double> y)
         {
             inner.Apply(x, y);
-            Applications++;
-            if (progress is not null && Applications % _reportEvery == 0)
-                progress.Report(Math.Min(0.99, (double)Applications / Math.Max(1, budget)));
+            counter.Add();
         }
+    }
+
+    private sealed class ConcurrentProgressOperator(IConcurrentSymmetricOperator concurrent, ProgressCounter counter)
+        : ProgressOperator(concurrent, counter), IConcurrentSymmetricOperator
+    {
+        public ISymmetricOperator CreateConcurrentView() => new ProgressOperator(concurrent.CreateConcurrentView(), Counter);
     }
 }

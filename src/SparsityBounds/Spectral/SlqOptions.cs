@@ -55,9 +55,23 @@ public sealed record SlqOptions
     /// partial): 1 GiB.</summary>
     public const long AutomaticFullReorthogonalizationBytes = 1L << 30;
 
-    /// <summary>Threads for the Lanczos passes over each probe's stored basis (<see cref="LanczosOptions.MaxDegreeOfParallelism"/>);
-    /// ≤ 0 (the default) uses every processor. The operator's own parallelism is set on the operator. Results do not depend on it.</summary>
+    /// <summary>Threads for the Lanczos passes over each probe's stored basis (<see cref="LanczosOptions.MaxDegreeOfParallelism"/>)
+    /// and, with <see cref="ConcurrentProbes"/>, the most probes run at once; ≤ 0 (the default) uses every processor. The
+    /// operator's own parallelism is set on the operator. Results do not depend on it.</summary>
     public int MaxDegreeOfParallelism { get; init; }
+
+    /// <summary>
+    /// Run probes concurrently, one per thread, when the operator has concurrent views
+    /// (<see cref="Operators.IConcurrentSymmetricOperator"/>, as the MLP Hessian and Gauss–Newton operators do). Null (the
+    /// default) or true: whole rounds of min(threads, <see cref="Probes"/>) probes run at once and the remainder one after
+    /// another; false: one after another, each using every thread for its products and passes. Results are bitwise
+    /// identical either way. Why it is the default: a probe's products are compute-bound and scale with the cores, the
+    /// passes over its Lanczos basis are bound by memory bandwidth and do not; with one probe per core, one probe's passes
+    /// overlap the other's products. Measured on a [64, 256, 256, 10] digits Hessian (D = 85,002, 4 × 250, two cores;
+    /// docs/benchmarks.md, end to end): PLACEHOLDER. Costs memory: one Lanczos basis and one set of the operator's working
+    /// buffers per concurrent probe.
+    /// </summary>
+    public bool? ConcurrentProbes { get; init; }
 
     /// <summary>The defaults above: 10 probes × 100 steps, seed 0, automatic orthogonalisation.</summary>
     public static SlqOptions Default { get; } = new();

@@ -13,9 +13,11 @@ namespace SparsityBounds.Spectral;
 /// Rademacher vector z_l (entries ±1 from the counter-based stream (Seed, l)) starts a <see cref="LanczosProcess"/>
 /// at v₀ = z_l/√D; the m-step tridiagonal T gives Gauss nodes θ_j (its eigenvalues) and weights τ_j (squared first
 /// eigenvector components), and Σ_i f(λ_i) ≈ (D/n_v) Σ_l Σ_j τ_j f(θ_j) (THEORY.md §4).</para>
-/// <para>Probes run one after another on the calling thread: <see cref="ISymmetricOperator"/> instances may only be
-/// applied from one thread at a time, and results are bitwise identical for a seed. A probe whose Lanczos run finds
-/// an invariant subspace stops early; its quadrature is then exact.</para>
+/// <para>Probes run one after another on the calling thread, unless the operator has concurrent views
+/// (<see cref="IConcurrentSymmetricOperator"/>, e.g. the MLP Hessian): then whole rounds of probes run at once, one per
+/// thread (<see cref="SlqOptions.ConcurrentProbes"/>). Each probe's nodes and weights are the same either way, so results
+/// are bitwise identical for a seed whatever the threads. A probe whose Lanczos run finds an invariant subspace stops
+/// early; its quadrature is then exact.</para>
 /// </remarks>
 public static class StochasticLanczosQuadrature
 {
@@ -59,37 +61,120 @@ public static class StochasticLanczosQuadrature
         };
 
         int probes = options.Probes;
-        var start = new double[dimension];
         if ((long)probes * steps > Array.MaxLength)
             throw new ArgumentOutOfRangeException(nameof(options), probes, $"options.Probes × min(options.Steps, D) = {(long)probes * steps} nodes is more than one array can hold.");
-        var nodes = new double[probes * steps];
-        var weights = new double[nodes.Length];
-        var offsets = new int[probes + 1];
-        var stepsPerProbe = new int[probes];
-        var invariant = new bool[probes];
-        LanczosProcess? lanczos = null;
-        int at = 0;
-        for (int l = 0; l < probes; l++)
+        var run = new ProbeRun(op, options.Seed, probes, steps, lanczosOptions, ConcurrentWidth(op, options), cancellationToken);
+        // Probes in whole rounds of `Width` run concurrently (one per thread); the remainder, fewer than a round, one after
+        // another with the operator's and the passes' own parallelism. Every probe's nodes and weights are the same
+        // either way, so the layout never changes a result.
+        int concurrent = run.Width > 1 ? probes - probes % run.Width : 0;
+        if (concurrent > 0) ChunkScheduler.Run(run, concurrent, run.Width);
+        for (int l = concurrent; l < probes; l++) run.RunChunk(l);
+        return run.Result(reorthogonalization);
+    }
+
+    /// <summary>Probes run at once: the threads allowed (<see cref="SlqOptions.MaxDegreeOfParallelism"/>, capped by the
+    /// processors and the probes) when the operator has concurrent views and <see cref="SlqOptions.ConcurrentProbes"/>
+    /// allows it; otherwise 1.</summary>
+    internal static int ConcurrentWidth(ISymmetricOperator op, SlqOptions options)
+    {
+        if (op is not IConcurrentSymmetricOperator || options.ConcurrentProbes == false) return 1;
+        int threads = options.MaxDegreeOfParallelism > 0 ? Math.Min(options.MaxDegreeOfParallelism, Environment.ProcessorCount) : Environment.ProcessorCount;
+        return Math.Max(1, Math.Min(threads, options.Probes));
+    }
+
+    /// <summary>The probes of one SLQ run, each into its own slot of the result, on up to <see cref="Width"/> threads.</summary>
+    private sealed class ProbeRun : IChunkJob
+    {
+        private readonly ISymmetricOperator _op;
+        private readonly int _seed;
+        private readonly int _steps;
+        private readonly LanczosOptions _lanczosOptions;
+        private readonly CancellationToken _cancellationToken;
+        // One worker per concurrent probe: worker 0 applies the operator itself, the others its concurrent views.
+        private readonly ISymmetricOperator?[] _operators;
+        private readonly LanczosProcess?[] _processes;
+        private readonly double[]?[] _starts;
+        private readonly int[] _workerBusy;
+        private readonly double[] _nodes;
+        private readonly double[] _weights;
+        private readonly int[] _stepsPerProbe;
+        private readonly bool[] _invariant;
+
+        internal ProbeRun(ISymmetricOperator op, int seed, int probes, int steps, LanczosOptions lanczosOptions, int width,
+            CancellationToken cancellationToken)
         {
-            CounterRandom.FillRademacher(options.Seed, l, start);
-            if (lanczos is null) lanczos = new LanczosProcess(op, start, lanczosOptions);
-            else lanczos.Restart(start);
-            lanczos.Run(cancellationToken);
-            int m = lanczos.Steps;
-            lanczos.GaussQuadrature(nodes.AsSpan(at, m), weights.AsSpan(at, m));
-            offsets[l] = at;
-            stepsPerProbe[l] = m;
-            invariant[l] = lanczos.FoundInvariantSubspace;
-            at += m;
-            offsets[l + 1] = at;
+            _op = op;
+            _seed = seed;
+            _steps = steps;
+            _lanczosOptions = lanczosOptions;
+            _cancellationToken = cancellationToken;
+            Width = width;
+            _operators = new ISymmetricOperator?[width];
+            _processes = new LanczosProcess?[width];
+            _starts = new double[]?[width];
+            _workerBusy = new int[width];
+            _nodes = new double[probes * steps];
+            _weights = new double[_nodes.Length];
+            _stepsPerProbe = new int[probes];
+            _invariant = new bool[probes];
         }
-        if (at < nodes.Length)
+
+        internal int Width { get; }
+
+        /// <summary>Runs probe <paramref name="probe"/> on a free worker (the calling thread's for the sequential remainder).</summary>
+        public void RunChunk(int probe)
         {
-            Array.Resize(ref nodes, at);
-            Array.Resize(ref weights, at);
+            int worker = 0;
+            // At most Width probes run at once, so a free worker exists.
+            while (Interlocked.CompareExchange(ref _workerBusy[worker], 1, 0) != 0) worker = (worker + 1) % Width;
+            try
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+                double[] start = _starts[worker] ??= new double[_op.Dimension];
+                CounterRandom.FillRademacher(_seed, probe, start);
+                LanczosProcess? lanczos = _processes[worker];
+                if (lanczos is null)
+                {
+                    ISymmetricOperator op = _operators[worker] ??= worker == 0 ? _op : ((IConcurrentSymmetricOperator)_op).CreateConcurrentView();
+                    lanczos = _processes[worker] = new LanczosProcess(op, start, _lanczosOptions);
+                }
+                else lanczos.Restart(start);
+                lanczos.Run(_cancellationToken);
+                int m = lanczos.Steps;
+                lanczos.GaussQuadrature(_nodes.AsSpan(probe * _steps, m), _weights.AsSpan(probe * _steps, m));
+                _stepsPerProbe[probe] = m;
+                _invariant[probe] = lanczos.FoundInvariantSubspace;
+            }
+            finally
+            {
+                Volatile.Write(ref _workerBusy[worker], 0);
+            }
         }
-        return SpectralQuadrature.FromLanczos(dimension, nodes, weights, offsets, stepsPerProbe, invariant,
-            lanczos!.OperatorApplications, reorthogonalization);
+
+        /// <summary>The probes' nodes and weights packed in probe order.</summary>
+        internal SpectralQuadrature Result(Reorthogonalization reorthogonalization)
+        {
+            int probes = _stepsPerProbe.Length;
+            var offsets = new int[probes + 1];
+            for (int l = 0; l < probes; l++) offsets[l + 1] = offsets[l] + _stepsPerProbe[l];
+            int total = offsets[probes];
+            double[] nodes = _nodes, weights = _weights;
+            if (total < _nodes.Length)
+            {
+                nodes = new double[total];
+                weights = new double[total];
+                for (int l = 0; l < probes; l++)
+                {
+                    _nodes.AsSpan(l * _steps, _stepsPerProbe[l]).CopyTo(nodes.AsSpan(offsets[l]));
+                    _weights.AsSpan(l * _steps, _stepsPerProbe[l]).CopyTo(weights.AsSpan(offsets[l]));
+                }
+            }
+            int applications = 0;
+            foreach (LanczosProcess? lanczos in _processes) applications += lanczos?.OperatorApplications ?? 0;
+            return SpectralQuadrature.FromLanczos(_op.Dimension, nodes, weights, offsets, _stepsPerProbe, _invariant,
+                applications, reorthogonalization);
+        }
     }
 
     /// <summary>
