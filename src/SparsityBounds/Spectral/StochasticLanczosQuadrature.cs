@@ -63,7 +63,8 @@ public static class StochasticLanczosQuadrature
         int probes = options.Probes;
         if ((long)probes * steps > Array.MaxLength)
             throw new ArgumentOutOfRangeException(nameof(options), probes, $"options.Probes × min(options.Steps, D) = {(long)probes * steps} nodes is more than one array can hold.");
-        var run = new ProbeRun(op, options.Seed, probes, steps, lanczosOptions, ConcurrentWidth(op, options), cancellationToken);
+        long basisBytes = reorthogonalization == Reorthogonalization.None ? 0 : (long)steps * dimension * (singleBasis ? sizeof(float) : sizeof(double));
+        var run = new ProbeRun(op, options.Seed, probes, steps, lanczosOptions, ConcurrentWidth(op, options, basisBytes), cancellationToken);
         // Probes in whole rounds of `Width` run concurrently (one per thread); the remainder, fewer than a round, one after
         // another with the operator's and the passes' own parallelism. Every probe's nodes and weights are the same
         // either way, so the layout never changes a result.
@@ -75,12 +76,14 @@ public static class StochasticLanczosQuadrature
 
     /// <summary>Probes run at once: the threads allowed (<see cref="SlqOptions.MaxDegreeOfParallelism"/>, capped by the
     /// processors and the probes) when the operator has concurrent views and <see cref="SlqOptions.ConcurrentProbes"/>
-    /// allows it; otherwise 1.</summary>
-    internal static int ConcurrentWidth(ISymmetricOperator op, SlqOptions options)
+    /// allows it, and no more than keep their Lanczos bases (<paramref name="basisBytes"/> each) within
+    /// <see cref="SlqOptions.AutomaticFullReorthogonalizationBytes"/> together; otherwise 1.</summary>
+    internal static int ConcurrentWidth(ISymmetricOperator op, SlqOptions options, long basisBytes)
     {
         if (op is not IConcurrentSymmetricOperator || options.ConcurrentProbes == false) return 1;
         int threads = options.MaxDegreeOfParallelism > 0 ? Math.Min(options.MaxDegreeOfParallelism, Environment.ProcessorCount) : Environment.ProcessorCount;
-        return Math.Max(1, Math.Min(threads, options.Probes));
+        long byMemory = basisBytes > 0 ? Math.Max(1, SlqOptions.AutomaticFullReorthogonalizationBytes / basisBytes) : int.MaxValue;
+        return (int)Math.Max(1, Math.Min(Math.Min(threads, options.Probes), byMemory));
     }
 
     /// <summary>The probes of one SLQ run, each into its own slot of the result, on up to <see cref="Width"/> threads.</summary>

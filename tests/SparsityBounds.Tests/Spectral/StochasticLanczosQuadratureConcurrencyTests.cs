@@ -40,9 +40,9 @@ public sealed class StochasticLanczosQuadratureConcurrencyTests
             foreach (Reorthogonalization r in new[] { Reorthogonalization.Full, Reorthogonalization.Partial, Reorthogonalization.None })
             {
                 var options = new SlqOptions { Probes = probes, Steps = 25, Seed = 7, Reorthogonalization = r };
-                Assert.That(StochasticLanczosQuadrature.ConcurrentWidth(op, options), Is.EqualTo(Math.Min(Environment.ProcessorCount, probes)));
-                Assert.That(StochasticLanczosQuadrature.ConcurrentWidth(op, options with { ConcurrentProbes = false }), Is.EqualTo(1));
-                Assert.That(StochasticLanczosQuadrature.ConcurrentWidth(op, options with { MaxDegreeOfParallelism = 1 }), Is.EqualTo(1));
+                Assert.That(StochasticLanczosQuadrature.ConcurrentWidth(op, options, 1000), Is.EqualTo(Math.Min(Environment.ProcessorCount, probes)));
+                Assert.That(StochasticLanczosQuadrature.ConcurrentWidth(op, options with { ConcurrentProbes = false }, 1000), Is.EqualTo(1));
+                Assert.That(StochasticLanczosQuadrature.ConcurrentWidth(op, options with { MaxDegreeOfParallelism = 1 }, 1000), Is.EqualTo(1));
                 var sequential = StochasticLanczosQuadrature.Estimate(op, options with { ConcurrentProbes = false });
                 var concurrent = StochasticLanczosQuadrature.Estimate(op, options);
                 var oneThread = StochasticLanczosQuadrature.Estimate(op, options with { MaxDegreeOfParallelism = 1 });
@@ -53,10 +53,22 @@ public sealed class StochasticLanczosQuadratureConcurrencyTests
     }
 
     [Test]
+    public void ConcurrentBases_StayWithinTheAutomaticMemoryLimit_Together()
+    {
+        ISymmetricOperator op = Hessian(ProductPrecision.Double, samples: 64);
+        var options = new SlqOptions { Probes = 64, MaxDegreeOfParallelism = 64 };
+        int threads = Math.Min(64, Environment.ProcessorCount);
+        long limit = SlqOptions.AutomaticFullReorthogonalizationBytes;
+        Assert.That(StochasticLanczosQuadrature.ConcurrentWidth(op, options, limit), Is.EqualTo(1), "one basis at the limit: one probe at a time");
+        Assert.That(StochasticLanczosQuadrature.ConcurrentWidth(op, options, limit / 2), Is.EqualTo(Math.Min(2, threads)));
+        Assert.That(StochasticLanczosQuadrature.ConcurrentWidth(op, options, 0), Is.EqualTo(threads), "no stored basis (plain recurrence): no memory cap");
+    }
+
+    [Test]
     public void AnOperatorWithoutViews_RunsItsProbesOneAfterAnother()
     {
         var op = new CountingOperator(new DiagonalOperator(Enumerable.Range(1, 40).Select(i => (double)i).ToArray()));
-        Assert.That(StochasticLanczosQuadrature.ConcurrentWidth(op, new SlqOptions { Probes = 4 }), Is.EqualTo(1));
+        Assert.That(StochasticLanczosQuadrature.ConcurrentWidth(op, new SlqOptions { Probes = 4 }, 0), Is.EqualTo(1));
         var q = StochasticLanczosQuadrature.Estimate(op, new SlqOptions { Probes = 4, Steps = 10 });
         Assert.That(op.Applications, Is.EqualTo(q.OperatorApplications).And.EqualTo(40));
     }
