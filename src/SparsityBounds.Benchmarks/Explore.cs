@@ -186,65 +186,9 @@ internal static class Explore
     }
 }
 
-internal static class ConcurrentProbesExperiment
-{
-    // Everything but the product runs under the gate: the memory-bound passes of two probes never overlap.
-    private sealed class GatedOperator(ISymmetricOperator inner, object gate) : ISymmetricOperator
-    {
-        public int Dimension => inner.Dimension;
-        public void Apply(ReadOnlySpan<double> x, Span<double> y) { Monitor.Exit(gate); inner.Apply(x, y); Monitor.Enter(gate); }
-    }
-
-    /// <summary>SLQ 4 × 250 on the end-to-end Hessian: probes one after another on two threads (today), against two
-    /// threads each running two probes on one thread; and the same 1,000 HVPs alone in both layouts.</summary>
-    internal static void Run()
-    {
-        var (model, objective2, w, _) = EndToEnd.Setup(2);
-        var data = SparsityBounds.Models.SampleData.Digits();
-        var o1 = new SparsityBounds.Models.MlpObjective(model, data, SparsityBounds.Models.Loss.SoftmaxCrossEntropy, 1e-4) { MaxDegreeOfParallelism = 1 };
-        var h2 = objective2.Hessian(w);
-        var h1 = new[] { o1.Hessian(w), o1.Hessian(w) };
-        int d = model.ParameterCount;
-        var x = new double[d]; var y = new double[d];
-        SparsityBounds.Numerics.CounterRandom.FillRademacher(0, 0, x);
-        void Both(Action<int> body)
-        {
-            var threads = new[] { new Thread(() => body(0)), new Thread(() => body(1)) };
-            foreach (var t in threads) t.Start();
-            foreach (var t in threads) t.Join();
-        }
-        for (int round = 0; round < 2; round++)
-        {
-            var watch = System.Diagnostics.Stopwatch.StartNew();
-            StochasticLanczosQuadrature.Estimate(h2, new SlqOptions { Probes = 4, Steps = 250, MaxDegreeOfParallelism = 2 });
-            double a = watch.Elapsed.TotalSeconds;
-            watch.Restart();
-            var timers = new[] { new Guard.TimedOperator(h1[0]), new Guard.TimedOperator(h1[1]) };
-            Both(i => StochasticLanczosQuadrature.Estimate(timers[i], new SlqOptions { Probes = 2, Steps = 250, Seed = i, MaxDegreeOfParallelism = 1 }));
-            double b = watch.Elapsed.TotalSeconds;
-            Console.WriteLine($"  concurrent: per-thread HVP time {timers[0].Seconds:F2} s, {timers[1].Seconds:F2} s; total {b:F2} s -> in-run outside {b / ((timers[0].Seconds + timers[1].Seconds) / 2) - 1:P1}");
-            watch.Restart();
-            for (int i = 0; i < 1000; i++) h2.Apply(x, y);
-            double a0 = watch.Elapsed.TotalSeconds;
-            watch.Restart();
-            Both(i => { var yy = new double[d]; for (int k = 0; k < 500; k++) h1[i].Apply(x, yy); });
-            double b0 = watch.Elapsed.TotalSeconds;
-            watch.Restart();
-            var gate = new object();
-            Both(i =>
-            {
-                Monitor.Enter(gate);
-                StochasticLanczosQuadrature.Estimate(new GatedOperator(h1[i], gate), new SlqOptions { Probes = 2, Steps = 250, Seed = i, MaxDegreeOfParallelism = 1 });
-                Monitor.Exit(gate);
-            });
-            double c = watch.Elapsed.TotalSeconds;
-            Console.WriteLine($"round {round}: sequential probes (2 threads each) {a:F2} s, HVPs alone {a0:F2} s -> outside {(a - a0) / a0:P1}; " +
-                $"concurrent probes (1 thread each) {b:F2} s, HVPs alone {b0:F2} s -> outside {(b - b0) / b0:P1}; concurrent vs sequential HVP-only {(b - a0) / a0:P1}; " +
-                $"gated {c:F2} s -> outside {(c - b0) / b0:P1}");
-        }
-    }
-}
-
+/// <summary><c>--explore null</c>: coordinates where the end-to-end Hessian has an exactly zero row (dead units, constant
+/// input pixels), found as exact zeros of H z for three Rademacher z: the share of a Lanczos basis that a compressed
+/// storage could skip (docs/benchmarks.md, end to end).</summary>
 internal static class NullCoordinatesExperiment
 {
     internal static void Run()

@@ -108,3 +108,24 @@ internal static class EigenExplore
 
     private static void Warm(int n) => SparsityBounds.Spectral.SymmetricEigendecomposition.Compute(BenchData.Symmetric(n)).Function(Math.Abs);
 }
+
+/// <summary><c>--explore phases D count</c>: the two phases of one single-threaded pass over a float32 basis, timed apart
+/// (dot products; subtraction), against reading the basis once.</summary>
+internal static class PassPhasesExperiment
+{
+    internal static void Run(int d, int count)
+    {
+        var rng = new Random(1);
+        float[][] basis = Enumerable.Range(0, count).Select(_ => Enumerable.Range(0, d).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray()).ToArray();
+        var w = Enumerable.Range(0, d).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var dots = new double[4];
+        var c = new double[] { 1e-9, -2e-9, 3e-9, 1e-9 };
+        double sink = 0;
+        void Dots() { for (int k = 0; k + 4 <= count; k += 4) { SparsityBounds.Numerics.Kernels.MixedPrecisionKernels.Dot4(basis[k], basis[k + 1], basis[k + 2], basis[k + 3], w, dots); sink += dots[0]; } }
+        void Subtract() { for (int k = 0; k + 4 <= count; k += 4) SparsityBounds.Numerics.Kernels.MixedPrecisionKernels.SubtractCombination4(basis[k], basis[k + 1], basis[k + 2], basis[k + 3], c, w); }
+        void Grouped() { for (int k = 0; k + 4 <= count; k += 4) { SparsityBounds.Numerics.Kernels.MixedPrecisionKernels.Dot4(basis[k], basis[k + 1], basis[k + 2], basis[k + 3], w, dots); SparsityBounds.Numerics.Kernels.MixedPrecisionKernels.SubtractCombination4(basis[k], basis[k + 1], basis[k + 2], basis[k + 3], c, w); } }
+        void Read() { foreach (var b in basis) sink += System.Numerics.Tensors.TensorPrimitives.Sum<float>(b); }
+        double[] t = Timing.Interleaved([Dots, Subtract, Grouped, Read], 9, 0.3);
+        Console.WriteLine($"D {d}, {count} float vectors, 1 thread: dots {t[0] * 1e3:F2} ms, subtract {t[1] * 1e3:F2} ms, grouped (dots then subtract per group of 4) {t[2] * 1e3:F2} ms, read once {t[3] * 1e3:F2} ms {sink:E1}");
+    }
+}
