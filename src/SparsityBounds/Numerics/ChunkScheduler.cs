@@ -38,6 +38,10 @@ internal static class ChunkScheduler
     private static int s_pendingWorkers;
     private static ExceptionDispatchInfo? s_error;
 
+    /// <summary>True while a job holds the worker threads (a call made now would run its chunks on the calling thread).
+    /// A hint for the order of sequential work only: it may change at any moment.</summary>
+    internal static bool WorkersBusy => Volatile.Read(ref s_busy) != 0;
+
     /// <summary>Runs chunks 0..<paramref name="chunkCount"/>−1 of <paramref name="job"/> with at most
     /// <paramref name="maxDegreeOfParallelism"/> threads (≤ 0: all processors); returns when all have finished.
     /// The first exception thrown by a chunk is rethrown here.</summary>
