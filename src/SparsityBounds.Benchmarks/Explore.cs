@@ -204,6 +204,27 @@ internal static class NullCoordinatesExperiment
             h.Apply(x, y);
             for (int i = 0; i < d; i++) if (y[i] == 0) zeros[i]++;
         }
+        // ReLU activity per sample and hidden layer (share of units with z > 0): what a product restricted to the active
+        // units, whose pattern all directions share, could skip.
+        var data = SparsityBounds.Models.SampleData.Digits();
+        var active = new double[model.LayerCount];
+        for (int n = 0; n < data.Count; n++)
+        {
+            double[] input = data.GetFeatures(n).ToArray();
+            foreach (var layer in model.Layers.Take(model.LayerCount - 1))
+            {
+                var z = new double[layer.OutputSize];
+                for (int i = 0; i < layer.OutputSize; i++)
+                {
+                    double sum = w[layer.BiasOffset + i];
+                    for (int j = 0; j < layer.InputSize; j++) sum += w[layer.WeightOffset + i * layer.InputSize + j] * input[j];
+                    z[i] = Math.Max(0, sum);
+                    if (sum > 0) active[layer.Index] += 1.0 / (data.Count * layer.OutputSize);
+                }
+                input = z;
+            }
+        }
+        Console.WriteLine($"ReLU activity (share of units active per sample): layer 1 {active[1]:P1}, layer 2 {active[2]:P1}");
         Console.WriteLine($"D {d}: coordinates with (Hz)_i == 0 for all 3 probes: {zeros.Count(z => z == 3)}; for some: {zeros.Count(z => z > 0)}; weights exactly 0: {w.Count(v => v == 0)}");
     }
 }
