@@ -107,24 +107,25 @@ internal static class EndToEnd
                     $"{timed.Applications} HVPs, {perThread:F2} s of HVPs per thread ({timed.Seconds / timed.Applications * 1e3:F1} ms each), " +
                     $"outside HVPs {seconds - perThread:F2} s = {(seconds - perThread) / perThread:P1} of HVP time; against the same HVPs alone {(seconds - alone) / alone:P1}; kept fraction {estimate.KeptFraction:F6}");
             }
-        foreach (var (r, single) in new[] { (Reorthogonalization.None, false), (Reorthogonalization.Partial, false), (Reorthogonalization.Partial, true), (Reorthogonalization.Full, false), (Reorthogonalization.Full, true) })
+        foreach (var (r, storage) in new[] { (Reorthogonalization.None, BasisPrecision.Double), (Reorthogonalization.Partial, BasisPrecision.Double), (Reorthogonalization.Partial, BasisPrecision.Single),
+                     (Reorthogonalization.Partial, BasisPrecision.Scaled16), (Reorthogonalization.Full, BasisPrecision.Double), (Reorthogonalization.Full, BasisPrecision.Single), (Reorthogonalization.Full, BasisPrecision.Scaled16) })
         {
             var t2 = new Guard.TimedOperator(hessian);
             watch.Restart();
-            var e2 = PhaseTransition.Estimate(w, t2, epsilon, new PhaseTransitionOptions { Spectrum = new SlqOptions { Probes = 4, Steps = 250, Reorthogonalization = r, SinglePrecisionBasis = single, MaxDegreeOfParallelism = threads } });
+            var e2 = PhaseTransition.Estimate(w, t2, epsilon, new PhaseTransitionOptions { Spectrum = new SlqOptions { Probes = 4, Steps = 250, Reorthogonalization = r, BasisPrecision = storage, MaxDegreeOfParallelism = threads } });
             double s2 = watch.Elapsed.TotalSeconds;
             double perThread = t2.Seconds / (t2.Views + 1);
-            Say($"Estimate (4 x 250, reorthogonalization {r}, {(single ? "float32" : "double")} basis, {t2.Views + 1} probe(s) at once): total {s2:F2} s, HVPs per thread {perThread:F2} s, outside {(s2 - perThread) / perThread:P1}; kept fraction {e2.KeptFraction:F6}");
+            Say($"Estimate (4 x 250, reorthogonalization {r}, {storage} basis, {t2.Views + 1} probe(s) at once): total {s2:F2} s, HVPs per thread {perThread:F2} s, outside {(s2 - perThread) / perThread:P1}; kept fraction {e2.KeptFraction:F6}");
         }
 
         {
             var start = new double[model.ParameterCount];
             SparsityBounds.Numerics.CounterRandom.FillRademacher(0, 0, start);
-            foreach (var (r, single) in new[] { (Reorthogonalization.Full, false), (Reorthogonalization.Partial, false), (Reorthogonalization.Partial, true) })
+            foreach (var (r, storage) in new[] { (Reorthogonalization.Full, BasisPrecision.Double), (Reorthogonalization.Partial, BasisPrecision.Double), (Reorthogonalization.Partial, BasisPrecision.Single), (Reorthogonalization.Partial, BasisPrecision.Scaled16) })
             {
-                var lanczos = new LanczosProcess(hessian, start, new LanczosOptions { Steps = 250, Reorthogonalization = r, SinglePrecisionBasis = single });
+                var lanczos = new LanczosProcess(hessian, start, new LanczosOptions { Steps = 250, Reorthogonalization = r, BasisPrecision = storage });
                 lanczos.Run();
-                Say($"one 250-step Lanczos run, {r}, {(single ? "float32" : "double")} basis: {lanczos.Reorthogonalizations} reorthogonalised steps, {lanczos.OrthogonalizedVectors} basis vectors orthogonalised against ({(double)lanczos.OrthogonalizedVectors / (250.0 * 251 / 2):P0} of full)");
+                Say($"one 250-step Lanczos run, {r}, {storage} basis: {lanczos.Reorthogonalizations} reorthogonalised steps, {lanczos.OrthogonalizedVectors} basis vectors orthogonalised against ({(double)lanczos.OrthogonalizedVectors / (250.0 * 251 / 2):P0} of full)");
             }
         }
         if (overheadOnly) return;

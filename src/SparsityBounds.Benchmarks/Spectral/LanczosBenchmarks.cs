@@ -43,7 +43,7 @@ public class LanczosBenchmarks
         _full.Run(); // allocate the basis once
         _partial = new LanczosProcess(_operator, _start, new LanczosOptions { Steps = Steps, Reorthogonalization = Reorthogonalization.Partial });
         _partial.Run();
-        _fullSingle = new LanczosProcess(_operator, _start, new LanczosOptions { Steps = Steps, Reorthogonalization = Reorthogonalization.Full, SinglePrecisionBasis = true });
+        _fullSingle = new LanczosProcess(_operator, _start, new LanczosOptions { Steps = Steps, Reorthogonalization = Reorthogonalization.Full, BasisPrecision = BasisPrecision.Single });
         _fullSingle.Run();
         _fullSerial = new LanczosProcess(_operator, _start, new LanczosOptions { Steps = Steps, Reorthogonalization = Reorthogonalization.Full, MaxDegreeOfParallelism = 1 });
         _fullSerial.Run();

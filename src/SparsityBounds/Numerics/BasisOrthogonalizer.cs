@@ -41,7 +41,10 @@ internal sealed class BasisOrthogonalizer : IChunkJob
     private readonly double[] _groupCoefficients = new double[GroupSize];
     private readonly double[][] _group = new double[GroupSize][];
     private readonly float[][] _groupSingle = new float[GroupSize][];
-    private bool _single;
+    private readonly short[][] _groupScaled = new short[GroupSize][];
+    private readonly int[] _groupIndices = new int[GroupSize];
+    private double[] _scales = [];
+    private Storage _storage;
     private int _groupCount;
     private bool _subtractPhase;
     private double[] _target = [];
@@ -67,9 +70,9 @@ internal sealed class BasisOrthogonalizer : IChunkJob
     /// </summary>
     internal double OrthogonalizeTwice(double[]?[] basis, ReadOnlySpan<int> indices, double[] w, Span<double> coefficients)
     {
-        _single = false;
+        _storage = Storage.Double;
         for (int i = 0; i < indices.Length; i++) _ = basis[indices[i]] ?? throw new ArgumentException($"basis[{indices[i]}] is not allocated.", nameof(basis));
-        return Orthogonalize(basis, [], indices, w, coefficients);
+        return Orthogonalize(basis, [], [], indices, w, coefficients);
     }
 
     /// <summary>As <see cref="OrthogonalizeTwice(double[][], ReadOnlySpan{int}, double[], Span{double})"/> against the first
@@ -88,12 +91,45 @@ internal sealed class BasisOrthogonalizer : IChunkJob
     /// vectors stored in float32 (widened exactly; products and sums in double).</summary>
     internal double OrthogonalizeTwice(float[]?[] basis, ReadOnlySpan<int> indices, double[] w, Span<double> coefficients)
     {
-        _single = true;
+        _storage = Storage.Single;
         for (int i = 0; i < indices.Length; i++) _ = basis[indices[i]] ?? throw new ArgumentException($"basis[{indices[i]}] is not allocated.", nameof(basis));
-        return Orthogonalize([], basis, indices, w, coefficients);
+        return Orthogonalize([], basis, [], indices, w, coefficients);
     }
 
-    private double Orthogonalize(double[]?[] basis, float[]?[] singleBasis, ReadOnlySpan<int> indices, double[] w, Span<double> coefficients)
+    /// <summary>As <see cref="OrthogonalizeTwice(double[][], ReadOnlySpan{int}, double[], Span{double})"/> against basis
+    /// vectors stored by <see cref="Quantize"/>: vector k is basis[k] with the scale of part p at scales[k·<see cref="Parts"/> + p]
+    /// (widened exactly; products and sums in double).</summary>
+    internal double OrthogonalizeTwice(short[]?[] basis, double[] scales, ReadOnlySpan<int> indices, double[] w, Span<double> coefficients)
+    {
+        _storage = Storage.Scaled16;
+        for (int i = 0; i < indices.Length; i++)
+        {
+            _ = basis[indices[i]] ?? throw new ArgumentException($"basis[{indices[i]}] is not allocated.", nameof(basis));
+            if ((long)(indices[i] + 1) * _parts > scales.Length)
+                throw new ArgumentException($"scales has length {scales.Length}; vector {indices[i]} needs {(long)(indices[i] + 1) * _parts}.", nameof(scales));
+        }
+        _scales = scales;
+        return Orthogonalize([], [], basis, indices, w, coefficients);
+    }
+
+    /// <summary>Stores <paramref name="v"/> as 16-bit integers with one scale per part of this instance's partition
+    /// (<see cref="ScaledInt16Kernels.Quantize"/>), for <see cref="OrthogonalizeTwice(short[][], double[], ReadOnlySpan{int}, double[], Span{double})"/>.</summary>
+    internal void Quantize(ReadOnlySpan<double> v, Span<short> destination, Span<double> scales)
+    {
+        if (v.Length != _dimension) throw new ArgumentException($"v has length {v.Length}; expected {_dimension}.", nameof(v));
+        if (destination.Length != _dimension) throw new ArgumentException($"destination has length {destination.Length}; expected {_dimension}.", nameof(destination));
+        if (scales.Length != _parts) throw new ArgumentException($"scales has length {scales.Length}; expected {_parts}.", nameof(scales));
+        for (int part = 0; part < _parts; part++)
+        {
+            int start = DeterministicParallel.ChunkStart(_dimension, _parts, part);
+            int length = DeterministicParallel.ChunkStart(_dimension, _parts, part + 1) - start;
+            scales[part] = ScaledInt16Kernels.Quantize(v.Slice(start, length), destination.Slice(start, length));
+        }
+    }
+
+    private enum Storage { Double, Single, Scaled16 }
+
+    private double Orthogonalize(double[]?[] basis, float[]?[] singleBasis, short[]?[] scaledBasis, ReadOnlySpan<int> indices, double[] w, Span<double> coefficients)
     {
         int count = indices.Length;
         if (w.Length != _dimension) throw new ArgumentException($"w has length {w.Length}; expected {_dimension}.", nameof(w));
@@ -107,8 +143,11 @@ internal sealed class BasisOrthogonalizer : IChunkJob
                 int n = Math.Min(GroupSize, count - first);
                 for (int i = 0; i < n; i++)
                 {
-                    if (_single) _groupSingle[i] = singleBasis[indices[first + i]]!;
-                    else _group[i] = basis[indices[first + i]]!;
+                    int k = indices[first + i];
+                    _groupIndices[i] = k;
+                    if (_storage == Storage.Single) _groupSingle[i] = singleBasis[k]!;
+                    else if (_storage == Storage.Scaled16) _groupScaled[i] = scaledBasis[k]!;
+                    else _group[i] = basis[k]!;
                 }
                 _groupCount = n;
                 _target = w;
@@ -129,6 +168,8 @@ internal sealed class BasisOrthogonalizer : IChunkJob
         }
         Array.Clear(_group);   // keep no reference to the caller's vectors
         Array.Clear(_groupSingle);
+        Array.Clear(_groupScaled);
+        _scales = [];
         _target = [];
         return norm;
     }
@@ -160,7 +201,16 @@ internal sealed class BasisOrthogonalizer : IChunkJob
         if (!_subtractPhase)
         {
             Span<double> dots = _partialDots.AsSpan(chunk * GroupSize, GroupSize);
-            if (_single)
+            if (_storage == Storage.Scaled16)
+            {
+                short[][] g = _groupScaled;
+                for (; i + 4 <= n; i += 4)
+                    ScaledInt16Kernels.Dot4(g[i].AsSpan(start, length), g[i + 1].AsSpan(start, length),
+                        g[i + 2].AsSpan(start, length), g[i + 3].AsSpan(start, length), w, dots.Slice(i, 4));
+                for (; i < n; i++) dots[i] = ScaledInt16Kernels.Dot1(g[i].AsSpan(start, length), w);
+                for (i = 0; i < n; i++) dots[i] *= _scales[_groupIndices[i] * _parts + chunk];
+            }
+            else if (_storage == Storage.Single)
             {
                 float[][] g = _groupSingle;
                 for (; i + 4 <= n; i += 4)
@@ -177,7 +227,18 @@ internal sealed class BasisOrthogonalizer : IChunkJob
                 for (; i < n; i++) dots[i] = VectorKernels.Dot1(g[i].AsSpan(start, length), w);
             }
         }
-        else if (_single)
+        else if (_storage == Storage.Scaled16)
+        {
+            short[][] g = _groupScaled;
+            // The coefficients carry the vectors' scales on this part.
+            Span<double> c = stackalloc double[GroupSize];
+            for (int k = 0; k < n; k++) c[k] = _groupCoefficients[k] * _scales[_groupIndices[k] * _parts + chunk];
+            for (; i + 4 <= n; i += 4)
+                ScaledInt16Kernels.SubtractCombination4(g[i].AsSpan(start, length), g[i + 1].AsSpan(start, length),
+                    g[i + 2].AsSpan(start, length), g[i + 3].AsSpan(start, length), c.Slice(i, 4), w);
+            for (; i < n; i++) ScaledInt16Kernels.Subtract(c[i], g[i].AsSpan(start, length), w);
+        }
+        else if (_storage == Storage.Single)
         {
             float[][] g = _groupSingle;
             for (; i + 4 <= n; i += 4)

@@ -23,17 +23,17 @@ public sealed record LanczosOptions
     public bool KeepBasis { get; init; }
 
     /// <summary>
-    /// Keep the reorthogonalisation basis (under <see cref="Reorthogonalization.Full"/> or
-    /// <see cref="Reorthogonalization.Partial"/>) in float32 instead of float64: half the memory (m·D·4 bytes) and half the
-    /// memory traffic of the passes over it, which dominate a long run on a large operator once its products are fast.
-    /// The three-term recurrence and every product and sum stay in double; only the stored copies v̂_k of the Lanczos
-    /// vectors are rounded (relative error ≤ 2⁻²⁴ per entry), so reorthogonalising against them leaves w orthogonal to the
-    /// exact v_k to about 2⁻²⁴/√D rather than to ε: semi-orthogonality, which under partial reorthogonalisation is then
-    /// held at ω ≤ max(√ε, 3000·2⁻²⁴/√D) and keeps T_m the projection of A to O(ω²‖A‖) (Simon, Math. Comp. 42, 1984, §4).
-    /// Measured on a 85,002-parameter network Hessian: the same pruning limit to six digits as a double basis
-    /// (docs/benchmarks.md). Cannot be combined with <see cref="KeepBasis"/> (which returns double vectors). Default false.
+    /// Storage of the reorthogonalisation basis (under <see cref="Reorthogonalization.Full"/> or
+    /// <see cref="Reorthogonalization.Partial"/>): <see cref="Spectral.BasisPrecision.Double"/> (the default, m·D·8 bytes),
+    /// <see cref="Spectral.BasisPrecision.Single"/> (m·D·4) or <see cref="Spectral.BasisPrecision.Scaled16"/> (m·D·2):
+    /// less memory and less memory traffic for the passes over it, which dominate a long run on a large operator once its
+    /// products are fast. The recurrence and every product and sum stay in double; only the stored copies are rounded, and
+    /// partial reorthogonalisation adapts its levels to the storage (see <see cref="Spectral.BasisPrecision"/>). Measured on
+    /// a 85,002-parameter network Hessian: the same pruning limit as a double basis to six digits (float32) and five
+    /// (16-bit) (docs/benchmarks.md). A reduced storage cannot be combined with <see cref="KeepBasis"/> (which returns double
+    /// vectors).
     /// </summary>
-    public bool SinglePrecisionBasis { get; init; }
+    public BasisPrecision BasisPrecision { get; init; } = BasisPrecision.Double;
 
     /// <summary>
     /// A step that leaves a residual β_j ≤ <see cref="InvariantSubspaceTolerance"/> · ‖A‖ₑₛₜ ends the process: the

@@ -48,8 +48,13 @@ public sealed class LanczosProcess
     private readonly int[] _indices;
     private readonly BasisOrthogonalizer? _orthogonalizer;
     // Single-precision mode: the reorthogonalisation basis is kept in float32 (the recurrence vectors stay double).
+    // Reduced storage of the reorthogonalisation basis (float32, or int16 with one scale per part of the orthogonaliser's
+    // partition); the double vectors then live only in _previous/_current.
+    private readonly BasisPrecision _storage;
+    private readonly bool _reduced;
     private readonly float[]?[] _singleBasis;
-    private readonly bool _single;
+    private readonly short[]?[] _scaledBasis;
+    private readonly double[] _basisScales;
     private readonly double _omegaThreshold;
     private readonly double _omegaReset;
     private readonly double _invariantTolerance;
@@ -83,8 +88,10 @@ public sealed class LanczosProcess
                 $"options.InvariantSubspaceTolerance must be finite and >= 0; got {Preconditions.Format(options.InvariantSubspaceTolerance)}.");
         if (!Enum.IsDefined(options.Reorthogonalization))
             throw new ArgumentOutOfRangeException(nameof(options), options.Reorthogonalization, $"options.Reorthogonalization {options.Reorthogonalization} is not defined.");
-        if (options.SinglePrecisionBasis && options.KeepBasis)
-            throw new ArgumentException("options.SinglePrecisionBasis and options.KeepBasis are both true: a kept basis is returned in double precision; choose one.", nameof(options));
+        if (!Enum.IsDefined(options.BasisPrecision))
+            throw new ArgumentOutOfRangeException(nameof(options), options.BasisPrecision, $"options.BasisPrecision {options.BasisPrecision} is not defined.");
+        if (options.BasisPrecision != BasisPrecision.Double && options.KeepBasis)
+            throw new ArgumentException($"options.BasisPrecision is {options.BasisPrecision} and options.KeepBasis is true: a kept basis is returned in double precision; choose one.", nameof(options));
         int dimension = op.Dimension;
         if (dimension < 1) throw new ArgumentException($"op has dimension {dimension}; it must be >= 1.", nameof(op));
         CheckStart(start, dimension);
@@ -94,15 +101,21 @@ public sealed class LanczosProcess
         _maxSteps = Math.Min(options.Steps, dimension);
         _fullReorthogonalization = options.Reorthogonalization == Reorthogonalization.Full;
         _partialReorthogonalization = options.Reorthogonalization == Reorthogonalization.Partial;
-        _single = options.SinglePrecisionBasis && (_fullReorthogonalization || _partialReorthogonalization);
-        _storeBasis = (_fullReorthogonalization || _partialReorthogonalization) && !_single || options.KeepBasis;
-        _singleBasis = _single ? new float[]?[_maxSteps] : [];
-        // A float32 copy of v_k leaves, after projecting w on it, an overlap with the exact v_k of about the float rounding
-        // error projected on an unrelated direction: 2⁻²⁴/√(3D) on average (random rounding); 3·2⁻²⁴/√D is the reset
-        // level, and the threshold keeps the double mode's margin of three orders of magnitude above it (ω ≤ 1e-6 still
-        // leaves T_m the projection of A to O(ω²‖A‖) ≈ 1e-12‖A‖: Simon 1984, §4).
-        _omegaReset = _single ? Math.Max(OmegaReset, 3 * Math.Pow(2, -24) / Math.Sqrt(dimension)) : OmegaReset;
-        _omegaThreshold = _single ? Math.Max(OmegaThreshold, SingleThresholdFactor * _omegaReset) : OmegaThreshold;
+        bool reorthogonalize = _fullReorthogonalization || _partialReorthogonalization;
+        _storage = reorthogonalize ? options.BasisPrecision : BasisPrecision.Double;
+        _reduced = _storage != BasisPrecision.Double;
+        _storeBasis = reorthogonalize && !_reduced || options.KeepBasis;
+        _singleBasis = _storage == BasisPrecision.Single ? new float[]?[_maxSteps] : [];
+        _scaledBasis = _storage == BasisPrecision.Scaled16 ? new short[]?[_maxSteps] : [];
+        // A rounded copy of v_k leaves, after projecting w on it, an overlap with the exact v_k of about the rounding error
+        // projected on an unrelated direction: u/√(3D) on average for a relative rounding u per entry (float32: 2⁻²⁴; the
+        // 16-bit storage: 2⁻¹⁶ of a slice's largest entry, a few times its typical one, so 2⁻¹⁵ is used); 3u/√D is the reset
+        // level, and the threshold keeps the double mode's margin of three orders of magnitude above it (ω ≤ 1e-6 with
+        // float32 still leaves T_m the projection of A to O(ω²‖A‖) ≈ 1e-12‖A‖: Simon 1984, §4; the 16-bit levels were
+        // checked against float32 on the end-to-end Hessian: docs/benchmarks.md).
+        double rounding = _storage switch { BasisPrecision.Single => Math.Pow(2, -24), BasisPrecision.Scaled16 => Math.Pow(2, -15), _ => 0.0 };
+        _omegaReset = _reduced ? Math.Max(OmegaReset, 3 * rounding / Math.Sqrt(dimension)) : OmegaReset;
+        _omegaThreshold = _reduced ? Math.Max(OmegaThreshold, ReducedThresholdFactor * _omegaReset) : OmegaThreshold;
         _invariantTolerance = options.InvariantSubspaceTolerance;
         _alpha = new double[_maxSteps];
         _beta = new double[_maxSteps];
@@ -112,8 +125,8 @@ public sealed class LanczosProcess
         _selected = _partialReorthogonalization ? new bool[_maxSteps + 1] : [];
         _indices = _fullReorthogonalization || _partialReorthogonalization ? new int[_maxSteps + 1] : [];
         if (_fullReorthogonalization) for (int k = 0; k < _indices.Length; k++) _indices[k] = k;
-        _orthogonalizer = _fullReorthogonalization || _partialReorthogonalization
-            ? new BasisOrthogonalizer(dimension, options.MaxDegreeOfParallelism) : null;
+        _orthogonalizer = reorthogonalize ? new BasisOrthogonalizer(dimension, options.MaxDegreeOfParallelism) : null;
+        _basisScales = _storage == BasisPrecision.Scaled16 ? new double[_maxSteps * _orthogonalizer!.Parts] : [];
         _work = new double[dimension];
         if (_storeBasis)
         {
@@ -176,7 +189,7 @@ public sealed class LanczosProcess
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is outside [0, Steps).</exception>
     public ReadOnlySpan<double> BasisVector(int index)
     {
-        if (!_storeBasis) throw new InvalidOperationException("The basis is not stored in double precision: use Reorthogonalization.Full or Partial without SinglePrecisionBasis, or KeepBasis = true.");
+        if (!_storeBasis) throw new InvalidOperationException("The basis is not stored in double precision: use Reorthogonalization.Full or Partial with BasisPrecision.Double, or KeepBasis = true.");
         if ((uint)index >= (uint)_steps)
             throw new ArgumentOutOfRangeException(nameof(index), index, $"index must lie in [0, {_steps}); got {index}.");
         return _basis[index];
@@ -233,9 +246,7 @@ public sealed class LanczosProcess
             _selected[j + 1] = _reorthogonalizeNext;
             Span<double> c = _coefficients.AsSpan(0, count);
             c.Clear();
-            beta = _single
-                ? _orthogonalizer!.OrthogonalizeTwice(_singleBasis, _indices.AsSpan(0, count), w, c)
-                : _orthogonalizer!.OrthogonalizeTwice(_basis, _indices.AsSpan(0, count), w, c);
+            beta = Orthogonalize(_indices.AsSpan(0, count), w, c);
             alpha += c[count - 1]; // the last index is j: the projection left on v_j corrects α_j
             _reorthogonalizations++;
             _orthogonalizedVectors += count;
@@ -245,9 +256,7 @@ public sealed class LanczosProcess
         {
             Span<double> c = _coefficients.AsSpan(0, j + 1);
             c.Clear();
-            beta = _single
-                ? _orthogonalizer!.OrthogonalizeTwice(_singleBasis, _indices.AsSpan(0, j + 1), w, c)
-                : _orthogonalizer!.OrthogonalizeTwice(_basis, _indices.AsSpan(0, j + 1), w, c);
+            beta = Orthogonalize(_indices.AsSpan(0, j + 1), w, c);
             alpha += c[j]; // the projection left on v_j is a correction to α_j
             _reorthogonalizations++;
             _orthogonalizedVectors += j + 1;
@@ -281,10 +290,24 @@ public sealed class LanczosProcess
             VectorKernels.Scale(inverse, w, w);
             // Rotate buffers: previous ← current, current ← next, work ← old previous.
             (_previous, _current, _work) = (_current, w, _previous);
-            if (_single) MixedPrecisionKernels.ConvertToSingle(_current, _singleBasis[_steps] ??= new float[_dimension]);
+            if (_reduced) StoreCopy(_current, _steps);
         }
         return true;
     }
+
+    // The rounded copy of v_k that reorthogonalisation reads (reduced storage only).
+    private void StoreCopy(double[] v, int k)
+    {
+        if (_storage == BasisPrecision.Single) MixedPrecisionKernels.ConvertToSingle(v, _singleBasis[k] ??= new float[_dimension]);
+        else _orthogonalizer!.Quantize(v, _scaledBasis[k] ??= new short[_dimension], _basisScales.AsSpan(k * _orthogonalizer.Parts, _orthogonalizer.Parts));
+    }
+
+    private double Orthogonalize(ReadOnlySpan<int> indices, double[] w, Span<double> coefficients) => _storage switch
+    {
+        BasisPrecision.Single => _orthogonalizer!.OrthogonalizeTwice(_singleBasis, indices, w, coefficients),
+        BasisPrecision.Scaled16 => _orthogonalizer!.OrthogonalizeTwice(_scaledBasis, _basisScales, indices, w, coefficients),
+        _ => _orthogonalizer!.OrthogonalizeTwice(_basis, indices, w, coefficients),
+    };
 
     /// <summary>Steps until <see cref="IsComplete"/>.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (checked before every step).</exception>
@@ -324,7 +347,7 @@ public sealed class LanczosProcess
         double norm = VectorKernels.Norm(start);
         double[] v0 = _storeBasis ? (_basis[0] ??= new double[_dimension]) : _current;
         VectorKernels.Scale(1.0 / norm, start, v0);
-        if (_single) MixedPrecisionKernels.ConvertToSingle(v0, _singleBasis[0] ??= new float[_dimension]);
+        if (_reduced) StoreCopy(v0, 0);
         _steps = 0;
         _invariant = false;
         _normEstimate = 0.0;
@@ -341,7 +364,7 @@ public sealed class LanczosProcess
     // Semi-orthogonality level √ε (Simon 1984) and the level ω is reset to after a reorthogonalisation (ε^{3/4}, as PROPACK).
     // Single-precision mode: trigger level over reset level. 3000, 10^4 and 10^5 changed the reorthogonalised vectors of a
     // 250-step run on the end-to-end Hessian by < 3 % and the pruning limit not at all (docs/benchmarks.md).
-    private const double SingleThresholdFactor = 1000;
+    private const double ReducedThresholdFactor = 1000;
     private static readonly double OmegaThreshold = Math.Sqrt(Math.Pow(2, -52));
     private static readonly double OmegaReset = Math.Pow(Math.Pow(2, -52), 0.75);
 

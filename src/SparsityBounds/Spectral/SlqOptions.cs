@@ -29,8 +29,8 @@ public sealed record SlqOptions
     /// <summary>
     /// Orthogonalisation of each probe's Lanczos basis. Null (default) chooses automatically by the size of the basis
     /// (min(Steps, D) vectors of D doubles): <see cref="Spectral.Reorthogonalization.Full"/> up to 16 MiB (cache-sized,
-    /// cheap), <see cref="Spectral.Reorthogonalization.Partial"/> while the basis (in float32, see
-    /// <see cref="SinglePrecisionBasis"/>) fits in <see cref="AutomaticFullReorthogonalizationBytes"/>,
+    /// cheap), <see cref="Spectral.Reorthogonalization.Partial"/> while the basis (in 16-bit storage, see
+    /// <see cref="BasisPrecision"/>) fits in <see cref="AutomaticFullReorthogonalizationBytes"/>,
     /// otherwise <see cref="Spectral.Reorthogonalization.None"/>.
     /// A (semi-)orthogonal basis is what PyHessian and Ghorbani et al.'s code keep (they reorthogonalise fully); it keeps
     /// ghost copies of converged outliers out of the nodes, which matters when the nodes are read as a spectrum (density
@@ -43,13 +43,14 @@ public sealed record SlqOptions
     public Reorthogonalization? Reorthogonalization { get; init; }
 
     /// <summary>
-    /// Keep each probe's reorthogonalisation basis in float32 (<see cref="LanczosOptions.SinglePrecisionBasis"/>): half the
-    /// memory and half the memory traffic. Null (default) chooses automatically: float32 when a reorthogonalisation is in
-    /// effect and the double basis would exceed 16 MiB (beyond the caches, where the passes over it are memory-bound),
-    /// double otherwise. Measured on a [64, 256, 256, 10] digits Hessian (D = 85,002, 4 × 250): the same pruning limit
-    /// to six digits as a double basis, and 1.7× less time outside the products (docs/benchmarks.md, end to end).
+    /// Storage of each probe's reorthogonalisation basis (<see cref="LanczosOptions.BasisPrecision"/>). Null (default)
+    /// chooses automatically: <see cref="Spectral.BasisPrecision.Double"/> while the double basis fits in 16 MiB (the
+    /// caches, where the passes over it are cheap), otherwise <see cref="Spectral.BasisPrecision.Scaled16"/> (2 bytes per
+    /// entry), where the passes are memory-bound. Measured on a [64, 256, 256, 10] digits Hessian (D = 85,002): the same
+    /// pruning limits as float32 to five digits at 4 × 250 and 1 × 600 (float32: as double to six), as many
+    /// reorthogonalisations, and 0.56–0.65 of float32's time per pass (docs/benchmarks.md, end to end).
     /// </summary>
-    public bool? SinglePrecisionBasis { get; init; }
+    public BasisPrecision? BasisPrecision { get; init; }
 
     /// <summary>Memory limit of the automatic choice of a reorthogonalised <see cref="Reorthogonalization"/> (full or
     /// partial): 1 GiB.</summary>

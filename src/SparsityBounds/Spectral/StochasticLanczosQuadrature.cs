@@ -52,18 +52,20 @@ public static class StochasticLanczosQuadrature
 
         int steps = Math.Min(options.Steps, dimension);
         Reorthogonalization reorthogonalization = options.Reorthogonalization ?? ChooseReorthogonalization(steps, dimension);
-        bool singleBasis = reorthogonalization != Reorthogonalization.None
-            && (options.SinglePrecisionBasis ?? (long)steps * dimension * sizeof(double) > FullReorthogonalizationCacheBytes);
+        if (options.BasisPrecision is { } p && !Enum.IsDefined(p))
+            throw new ArgumentOutOfRangeException(nameof(options), p, $"options.BasisPrecision {p} is not defined.");
+        BasisPrecision storage = reorthogonalization == Reorthogonalization.None ? BasisPrecision.Double
+            : options.BasisPrecision ?? ((long)steps * dimension * sizeof(double) > FullReorthogonalizationCacheBytes ? BasisPrecision.Scaled16 : BasisPrecision.Double);
         var lanczosOptions = new LanczosOptions
         {
-            Steps = steps, Reorthogonalization = reorthogonalization, SinglePrecisionBasis = singleBasis,
+            Steps = steps, Reorthogonalization = reorthogonalization, BasisPrecision = storage,
             MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
         };
 
         int probes = options.Probes;
         if ((long)probes * steps > Array.MaxLength)
             throw new ArgumentOutOfRangeException(nameof(options), probes, $"options.Probes × min(options.Steps, D) = {(long)probes * steps} nodes is more than one array can hold.");
-        long basisBytes = reorthogonalization == Reorthogonalization.None ? 0 : (long)steps * dimension * (singleBasis ? sizeof(float) : sizeof(double));
+        long basisBytes = reorthogonalization == Reorthogonalization.None ? 0 : (long)steps * dimension * BytesPerEntry(storage);
         var run = new ProbeRun(op, options.Seed, probes, steps, lanczosOptions, ConcurrentWidth(op, options, basisBytes), cancellationToken);
         // Probes in whole rounds of `Width` run concurrently (one per thread); the remainder, fewer than a round, one after
         // another with the operator's and the passes' own parallelism. Every probe's nodes and weights are the same
@@ -182,16 +184,23 @@ public static class StochasticLanczosQuadrature
 
     /// <summary>
     /// Full reorthogonalisation while the basis (steps × D doubles) is cache-sized (≤ 16 MiB: the passes over it are cheap
-    /// and keep orthogonality at ε rather than √ε); partial, with a float32 basis, up to the automatic memory limit, where
+    /// and keep orthogonality at ε rather than √ε); partial, with a 16-bit basis, up to the automatic memory limit, where
     /// passes over the basis are memory traffic that can rival the operator applications; none beyond.
     /// </summary>
     internal static Reorthogonalization ChooseReorthogonalization(int steps, int dimension)
     {
         long bytes = (long)steps * dimension * sizeof(double);
         if (bytes <= FullReorthogonalizationCacheBytes) return Reorthogonalization.Full;
-        // Beyond the caches the automatic basis is float32 (half the bytes).
-        return bytes / 2 <= SlqOptions.AutomaticFullReorthogonalizationBytes ? Reorthogonalization.Partial : Reorthogonalization.None;
+        // Beyond the caches the automatic basis is 16-bit (a quarter of the bytes).
+        return bytes / 4 <= SlqOptions.AutomaticFullReorthogonalizationBytes ? Reorthogonalization.Partial : Reorthogonalization.None;
     }
+
+    private static int BytesPerEntry(BasisPrecision storage) => storage switch
+    {
+        BasisPrecision.Single => sizeof(float),
+        BasisPrecision.Scaled16 => sizeof(short),
+        _ => sizeof(double),
+    };
 
     /// <summary>Largest basis the automatic choice reorthogonalises fully (16 MiB, of the order of a last-level cache).</summary>
     internal const long FullReorthogonalizationCacheBytes = 16L << 20;

@@ -95,6 +95,51 @@ public sealed class BasisOrthogonalizerTests
     }
 
     [Test]
+    public void Scaled16Basis_LeavesOnlyTheQuantisationOfTheStoredCopies()
+    {
+        // The same with 16-bit copies (one scale per part): each entry is within 2⁻¹⁶ of its part's largest magnitude, so the
+        // overlap left is that error projected on w; the bound asserted, 2⁻¹⁴, allows a part's largest entry to be four
+        // times its typical one (no averaging).
+        const int n = 2 * BasisOrthogonalizer.MinimumPartLength + 77, count = 24;
+        var random = new Random(6);
+        var exact = new double[count][];
+        var orthogonalizer = new BasisOrthogonalizer(n, maxDegreeOfParallelism: -1);
+        for (int k = 0; k < count; k++)
+        {
+            double[] v = Random(n, random);
+            var c = new double[k];
+            double norm = orthogonalizer.OrthogonalizeTwice(exact, [.. Enumerable.Range(0, k)], v, c);
+            exact[k] = v.Select(x => x / norm).ToArray();
+        }
+        var stored = new short[]?[count];
+        var scales = new double[count * orthogonalizer.Parts];
+        for (int k = 0; k < count; k++)
+        {
+            orthogonalizer.Quantize(exact[k], stored[k] = new short[n], scales.AsSpan(k * orthogonalizer.Parts, orthogonalizer.Parts));
+            // Every stored entry is within half a quantum of the exact one (the quantum of its part).
+            for (int part = 0; part < orthogonalizer.Parts; part++)
+            {
+                int start = DeterministicParallel.ChunkStart(n, orthogonalizer.Parts, part), end = DeterministicParallel.ChunkStart(n, orthogonalizer.Parts, part + 1);
+                double scale = scales[k * orthogonalizer.Parts + part];
+                Assert.That(scale, Is.EqualTo(exact[k].Skip(start).Take(end - start).Max(Math.Abs) / short.MaxValue).Within(1e-15));
+                for (int t = start; t < end; t++) Assert.That(stored[k]![t] * scale, Is.EqualTo(exact[k][t]).Within(0.5 * scale * (1 + 1e-12)));
+            }
+        }
+        double[] w = Random(n, random);
+        for (int i = 0; i < count; i++) for (int t = 0; t < n; t++) w[t] += 0.5 * exact[i][t];
+        double[] original = (double[])w.Clone();
+        var coefficients = new double[count];
+        double after = orthogonalizer.OrthogonalizeTwice(stored, scales, [.. Enumerable.Range(0, count)], w, coefficients);
+        double worst = exact.Max(v => Math.Abs(Dot(v, w))) / after;
+        Assert.That(worst, Is.LessThan(Math.Pow(2, -14)));
+        Assert.That(worst, Is.GreaterThan(Math.Pow(2, -30)), "the quantisation of the stored copies is visible");
+        double size = Math.Sqrt(Dot(original, original));
+        for (int i = 0; i < count; i++) Assert.That(coefficients[i], Is.EqualTo(Dot(exact[i], original)).Within(1e-4 * size));
+        Assert.That(() => orthogonalizer.OrthogonalizeTwice(stored, new double[orthogonalizer.Parts], [0, 1], w, coefficients),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("scales"));
+    }
+
+    [Test]
     public void ResultsAreBitwiseIdentical_ForAnyThreadCount()
     {
         const int n = 5 * BasisOrthogonalizer.MinimumPartLength + 3, count = 37;
@@ -104,7 +149,11 @@ public sealed class BasisOrthogonalizerTests
         double[] w0 = Random(n, random);
         int[] indices = [.. Enumerable.Range(0, count).Reverse()];
         var results = new List<(double[] W, double[] C, double Norm)>();
-        foreach (bool useSingle in new[] { false, true })
+        var quantizer = new BasisOrthogonalizer(n, 1);
+        short[]?[] scaled = basis.Select(_ => new short[n]).ToArray();
+        var scales = new double[count * quantizer.Parts];
+        for (int k = 0; k < count; k++) quantizer.Quantize(basis[k], scaled[k], scales.AsSpan(k * quantizer.Parts, quantizer.Parts));
+        foreach (string storage in new[] { "double", "single", "scaled16" })
         {
             results.Clear();
             foreach (int threads in new[] { 1, 2, -1 })
@@ -113,13 +162,18 @@ public sealed class BasisOrthogonalizerTests
                 Assert.That(orthogonalizer.Parts, Is.GreaterThan(1));
                 double[] w = (double[])w0.Clone();
                 var c = new double[count];
-                double norm = useSingle ? orthogonalizer.OrthogonalizeTwice(single, indices, w, c) : orthogonalizer.OrthogonalizeTwice(basis, indices, w, c);
+                double norm = storage switch
+                {
+                    "single" => orthogonalizer.OrthogonalizeTwice(single, indices, w, c),
+                    "scaled16" => orthogonalizer.OrthogonalizeTwice(scaled, scales, indices, w, c),
+                    _ => orthogonalizer.OrthogonalizeTwice(basis, indices, w, c),
+                };
                 results.Add((w, c, norm));
             }
             for (int r = 1; r < results.Count; r++)
             {
-                Assert.That(results[r].W, Is.EqualTo(results[0].W), $"w, single = {useSingle}");
-                Assert.That(results[r].C, Is.EqualTo(results[0].C), $"coefficients, single = {useSingle}");
+                Assert.That(results[r].W, Is.EqualTo(results[0].W), $"w, {storage}");
+                Assert.That(results[r].C, Is.EqualTo(results[0].C), $"coefficients, {storage}");
                 Assert.That(results[r].Norm, Is.EqualTo(results[0].Norm));
             }
         }

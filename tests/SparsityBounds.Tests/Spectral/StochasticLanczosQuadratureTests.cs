@@ -263,30 +263,38 @@ public sealed class StochasticLanczosQuadratureTests
         Assert.That(q.Reorthogonalization, Is.EqualTo(Reorthogonalization.Full));   // a cache-sized basis
         Assert.That(StochasticLanczosQuadrature.ChooseReorthogonalization(100, 20_000), Is.EqualTo(Reorthogonalization.Full));
         Assert.That(StochasticLanczosQuadrature.ChooseReorthogonalization(100, 1_000_000), Is.EqualTo(Reorthogonalization.Partial));
-        Assert.That(StochasticLanczosQuadrature.ChooseReorthogonalization(100, 3_000_000), Is.EqualTo(Reorthogonalization.None));
+        Assert.That(StochasticLanczosQuadrature.ChooseReorthogonalization(100, 5_000_000), Is.EqualTo(Reorthogonalization.Partial), "1 GB of 16-bit basis");
+        Assert.That(StochasticLanczosQuadrature.ChooseReorthogonalization(100, 6_000_000), Is.EqualTo(Reorthogonalization.None));
     }
 
     [Test]
-    public void BeyondTheCaches_AFloat32BasisIsChosen_MatchingADoubleBasis_ForAnyThreadCount()
+    public void BeyondTheCaches_A16BitBasisIsChosen_MatchingFloat32AndDoubleBases_ForAnyThreadCount()
     {
-        // 80 steps × D = 30,000 doubles = 19.2 MB > 16 MiB: partial reorthogonalisation against a float32 basis.
+        // 80 steps × D = 30,000 doubles = 19.2 MB > 16 MiB: partial reorthogonalisation against a 16-bit basis.
         const int d = 30_000;
         double[] diagonal = Enumerable.Range(0, d).Select(i => i < 6 ? 40.0 / (i + 1) : 1.0 + Math.Sin(0.37 * i)).ToArray();
         var op = new DiagonalOperator(diagonal);
-        var auto = StochasticLanczosQuadrature.Estimate(op, new SlqOptions { Probes = 2, Steps = 80, Seed = 5 });
-        var single = StochasticLanczosQuadrature.Estimate(op, new SlqOptions { Probes = 2, Steps = 80, Seed = 5, Reorthogonalization = Reorthogonalization.Partial, SinglePrecisionBasis = true, MaxDegreeOfParallelism = 1 });
-        var dbl = StochasticLanczosQuadrature.Estimate(op, new SlqOptions { Probes = 2, Steps = 80, Seed = 5, Reorthogonalization = Reorthogonalization.Partial, SinglePrecisionBasis = false });
+        SpectralQuadrature Run(BasisPrecision? storage, int threads = 0) => StochasticLanczosQuadrature.Estimate(op,
+            new SlqOptions { Probes = 2, Steps = 80, Seed = 5, Reorthogonalization = storage is null ? null : Reorthogonalization.Partial, BasisPrecision = storage, MaxDegreeOfParallelism = threads });
+        var auto = Run(null);
+        var scaled = Run(BasisPrecision.Scaled16, threads: 1);
+        var single = Run(BasisPrecision.Single);
+        var dbl = Run(BasisPrecision.Double);
         Assert.That(auto.Reorthogonalization, Is.EqualTo(Reorthogonalization.Partial));
         for (int l = 0; l < 2; l++)
         {
-            Assert.That(auto.Nodes(l).ToArray(), Is.EqualTo(single.Nodes(l).ToArray()), "automatic = explicit float32 basis, bitwise, 1 thread vs all");
-            Assert.That(auto.Nodes(l).ToArray(), Is.Not.EqualTo(dbl.Nodes(l).ToArray()), "a different (double) basis really was used");
+            Assert.That(auto.Nodes(l).ToArray(), Is.EqualTo(scaled.Nodes(l).ToArray()), "automatic = explicit 16-bit basis, bitwise, 1 thread vs all");
+            Assert.That(auto.Nodes(l).ToArray(), Is.Not.EqualTo(single.Nodes(l).ToArray()), "a different (float32) basis really was used");
         }
+        // Semi-orthogonality at the 16-bit trigger level ω = 3000·2⁻¹⁵/√D = 5.7e-4 keeps T_m the projection of A to O(ω²‖A‖).
         foreach (Func<double, double> f in new Func<double, double>[] { x => x, x => x * x, Saturation(0.01) })
         {
-            double a = auto.SpectralSum(f).Value, b = dbl.SpectralSum(f).Value;
-            Assert.That(a, Is.EqualTo(b).Within(1e-9 * Math.Abs(b)));
+            double b = dbl.SpectralSum(f).Value;
+            Assert.That(single.SpectralSum(f).Value, Is.EqualTo(b).Within(1e-9 * Math.Abs(b)));
+            Assert.That(auto.SpectralSum(f).Value, Is.EqualTo(b).Within(1e-6 * Math.Abs(b)));
         }
+        Assert.That(() => StochasticLanczosQuadrature.Estimate(op, new SlqOptions { BasisPrecision = (BasisPrecision)9 }),
+            Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("options").And.Message.Contains("9"));
     }
 
     [Test]
