@@ -148,6 +148,18 @@ internal static class Guard
                 () => { w0.CopyTo(wWork, 0); orthogonalizer.OrthogonalizeTwice(basisSingle, all, wWork, projections); }], 7, 0.03);
             return t[0] / t[1];
         }));
+        // The same pass on one thread (as each concurrent SLQ probe runs it), 16-bit against float32 storage.
+        var oneThread = new SparsityBounds.Numerics.BasisOrthogonalizer(basisDimension, 1);
+        short[]?[] basisScaled = basis.Select(_ => new short[basisDimension]).ToArray();
+        var scales = new double[basisVectors * oneThread.Parts];
+        for (int k = 0; k < basisVectors; k++) oneThread.Quantize(basis[k], basisScaled[k], scales.AsSpan(k * oneThread.Parts, oneThread.Parts));
+        checks.Add(new("Lanczos reorthogonalisation pass, one thread: 16-bit basis speed-up over float32 basis", ">=", 1.2, true, () =>
+        {
+            double[] t = Timing.Interleaved([
+                () => { w0.CopyTo(wWork, 0); oneThread.OrthogonalizeTwice(basisSingle, all, wWork, projections); },
+                () => { w0.CopyTo(wWork, 0); oneThread.OrthogonalizeTwice(basisScaled, scales, all, wWork, projections); }], 7, 0.03);
+            return t[0] / t[1];
+        }));
         checks.Add(new("ApplyMany(8): bytes allocated per call", "<=", 0, false, () => Timing.AllocatedBytes(() => block.ApplyMany(vs, hvs, 8), 5) / 5.0));
 
         // PhaseTransition.Estimate: time outside the Hessian products (SLQ 2 probes × 60 steps on the same Hessian).
