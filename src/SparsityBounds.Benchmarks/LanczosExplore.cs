@@ -129,3 +129,49 @@ internal static class PassPhasesExperiment
         Console.WriteLine($"D {d}, {count} float vectors, 1 thread: dots {t[0] * 1e3:F2} ms, subtract {t[1] * 1e3:F2} ms, grouped (dots then subtract per group of 4) {t[2] * 1e3:F2} ms, read once {t[3] * 1e3:F2} ms {sink:E1}");
     }
 }
+
+/// <summary><c>--explore basis</c>: the pruning limit with a double, float32 and 16-bit reorthogonalisation basis on
+/// networks other than the end-to-end one (activations, depths, widths), 4 × 250, two seeds each.</summary>
+internal static class BasisPrecisionExperiment
+{
+    internal static void Run()
+    {
+        var data = SparsityBounds.Models.SampleData.Digits();
+        (int[] Sizes, SparsityBounds.Models.Activation Activation)[] nets =
+        [
+            ([64, 256, 256, 10], SparsityBounds.Models.Activation.Tanh),
+            ([64, 512, 10], SparsityBounds.Models.Activation.Relu),
+            ([64, 128, 128, 128, 10], SparsityBounds.Models.Activation.Sigmoid),
+        ];
+        foreach (var (sizes, activation) in nets)
+        {
+            var model = new SparsityBounds.Models.Mlp(sizes, activation);
+            var loss = SparsityBounds.Models.Loss.SoftmaxCrossEntropy;
+            double[] w = SparsityBounds.Models.MlpTrainer.Train(model, data, loss, new SparsityBounds.Models.MlpTrainingOptions { Epochs = 30, L1Penalty = 1e-4, Seed = 1 }).Parameters;
+            var objective = new SparsityBounds.Models.MlpObjective(model, data, loss, 1e-4);
+            double epsilon = objective.MinibatchLossStandardDeviation(w);
+            var hessian = objective.Hessian(w);
+            var line = new System.Text.StringBuilder($"[{string.Join(", ", sizes)}] {activation}, D = {model.ParameterCount}, ε = {epsilon:G3}:");
+            foreach (int seed in new[] { 100, 101 })
+            {
+                var rho = new Dictionary<SparsityBounds.Spectral.BasisPrecision, double>();
+                foreach (var storage in Enum.GetValues<SparsityBounds.Spectral.BasisPrecision>())
+                {
+                    var spectrum = SparsityBounds.Spectral.StochasticLanczosQuadrature.Estimate(hessian, new SparsityBounds.Spectral.SlqOptions
+                    { Probes = 4, Steps = 250, Seed = seed, Reorthogonalization = SparsityBounds.Spectral.Reorthogonalization.Partial, BasisPrecision = storage });
+                    rho[storage] = SparsityBounds.Pruning.PhaseTransition.Estimate(w, spectrum, epsilon).KeptFraction;
+                }
+                line.Append($" seed {seed}: ρ* double {rho[SparsityBounds.Spectral.BasisPrecision.Double]:F6}, float32 {rho[SparsityBounds.Spectral.BasisPrecision.Single]:F6}, 16-bit {rho[SparsityBounds.Spectral.BasisPrecision.Scaled16]:F6};");
+            }
+            var start = new double[model.ParameterCount];
+            SparsityBounds.Numerics.CounterRandom.FillRademacher(100, 0, start);
+            foreach (var storage in Enum.GetValues<SparsityBounds.Spectral.BasisPrecision>())
+            {
+                var lanczos = new SparsityBounds.Spectral.LanczosProcess(hessian, start, new SparsityBounds.Spectral.LanczosOptions { Steps = 250, Reorthogonalization = SparsityBounds.Spectral.Reorthogonalization.Partial, BasisPrecision = storage });
+                lanczos.Run();
+                line.Append($" {storage}: {lanczos.Reorthogonalizations} steps/{lanczos.OrthogonalizedVectors} vectors;");
+            }
+            Console.WriteLine(line);
+        }
+    }
+}

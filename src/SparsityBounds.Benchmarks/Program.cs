@@ -30,6 +30,7 @@ public static class Program
             else if (args[1] == "ortho") OrthoExperiment.Run(int.Parse(args[2]), int.Parse(args[3]));
             else if (args[1] == "gemm32") Explore.Gemm32();
             else if (args[1] == "null") NullCoordinatesExperiment.Run();
+            else if (args[1] == "basis") BasisPrecisionExperiment.Run();
             else if (args[1] == "phases") PassPhasesExperiment.Run(int.Parse(args[2]), int.Parse(args[3]));
             else if (args[1] == "hvp32") Explore.Hvp32(int.Parse(args[2]), args.Length > 3 ? args[3].Split(',').Select(int.Parse).ToArray() : [1, 2, 4, 8]);
             else if (args[1] == "hvp") Explore.Hvp(args.Length > 3 ? args[3].Split(',').Select(int.Parse).ToArray() : [64, 256, 256, 10], int.Parse(args[2]));
