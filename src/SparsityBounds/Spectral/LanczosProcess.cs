@@ -47,7 +47,6 @@ public sealed class LanczosProcess
     private readonly bool[] _selected;
     private readonly int[] _indices;
     private readonly BasisOrthogonalizer? _orthogonalizer;
-    // Single-precision mode: the reorthogonalisation basis is kept in float32 (the recurrence vectors stay double).
     // Reduced storage of the reorthogonalisation basis (float32, or int16 with one scale per part of the orthogonaliser's
     // partition); the double vectors then live only in _previous/_current.
     private readonly BasisPrecision _storage;
