@@ -197,30 +197,19 @@ internal sealed class BasisOrthogonalizer : IChunkJob
         int length = DeterministicParallel.ChunkStart(_dimension, _parts, chunk + 1) - start;
         Span<double> w = _target.AsSpan(start, length);
         int n = _groupCount;
-        int i = 0;
         if (!_subtractPhase)
         {
-            Span<double> dots = _partialDots.AsSpan(chunk * GroupSize, GroupSize);
+            Span<double> dots = _partialDots.AsSpan(chunk * GroupSize, n);
             if (_storage == Storage.Scaled16)
             {
-                short[][] g = _groupScaled;
-                for (; i + 4 <= n; i += 4)
-                    ScaledInt16Kernels.Dot4(g[i].AsSpan(start, length), g[i + 1].AsSpan(start, length),
-                        g[i + 2].AsSpan(start, length), g[i + 3].AsSpan(start, length), w, dots.Slice(i, 4));
-                for (; i < n; i++) dots[i] = ScaledInt16Kernels.Dot1(g[i].AsSpan(start, length), w);
-                for (i = 0; i < n; i++) dots[i] *= _scales[_groupIndices[i] * _parts + chunk];
+                GroupDots<Int16Widening, short>(_groupScaled, start, length, w, dots);
+                for (int k = 0; k < n; k++) dots[k] *= Scale(k, chunk);
             }
-            else if (_storage == Storage.Single)
-            {
-                float[][] g = _groupSingle;
-                for (; i + 4 <= n; i += 4)
-                    MixedPrecisionKernels.Dot4(g[i].AsSpan(start, length), g[i + 1].AsSpan(start, length),
-                        g[i + 2].AsSpan(start, length), g[i + 3].AsSpan(start, length), w, dots.Slice(i, 4));
-                for (; i < n; i++) dots[i] = MixedPrecisionKernels.Dot1(g[i].AsSpan(start, length), w);
-            }
+            else if (_storage == Storage.Single) GroupDots<SingleWidening, float>(_groupSingle, start, length, w, dots);
             else
             {
                 double[][] g = _group;
+                int i = 0;
                 for (; i + 4 <= n; i += 4)
                     VectorKernels.Dot4(g[i].AsSpan(start, length), g[i + 1].AsSpan(start, length),
                         g[i + 2].AsSpan(start, length), g[i + 3].AsSpan(start, length), w, dots.Slice(i, 4));
@@ -229,30 +218,45 @@ internal sealed class BasisOrthogonalizer : IChunkJob
         }
         else if (_storage == Storage.Scaled16)
         {
-            short[][] g = _groupScaled;
             // The coefficients carry the vectors' scales on this part.
             Span<double> c = stackalloc double[GroupSize];
-            for (int k = 0; k < n; k++) c[k] = _groupCoefficients[k] * _scales[_groupIndices[k] * _parts + chunk];
-            for (; i + 4 <= n; i += 4)
-                ScaledInt16Kernels.SubtractCombination4(g[i].AsSpan(start, length), g[i + 1].AsSpan(start, length),
-                    g[i + 2].AsSpan(start, length), g[i + 3].AsSpan(start, length), c.Slice(i, 4), w);
-            for (; i < n; i++) ScaledInt16Kernels.Subtract(c[i], g[i].AsSpan(start, length), w);
+            for (int k = 0; k < n; k++) c[k] = _groupCoefficients[k] * Scale(k, chunk);
+            GroupSubtract<Int16Widening, short>(_groupScaled, start, length, c, w);
         }
-        else if (_storage == Storage.Single)
-        {
-            float[][] g = _groupSingle;
-            for (; i + 4 <= n; i += 4)
-                MixedPrecisionKernels.SubtractCombination4(g[i].AsSpan(start, length), g[i + 1].AsSpan(start, length),
-                    g[i + 2].AsSpan(start, length), g[i + 3].AsSpan(start, length), _groupCoefficients.AsSpan(i, 4), w);
-            for (; i < n; i++) MixedPrecisionKernels.Subtract(_groupCoefficients[i], g[i].AsSpan(start, length), w);
-        }
+        else if (_storage == Storage.Single) GroupSubtract<SingleWidening, float>(_groupSingle, start, length, _groupCoefficients, w);
         else
         {
             double[][] g = _group;
+            int i = 0;
             for (; i + 4 <= n; i += 4)
                 KrylovKernels.SubtractCombination4(g[i].AsSpan(start, length), g[i + 1].AsSpan(start, length),
                     g[i + 2].AsSpan(start, length), g[i + 3].AsSpan(start, length), _groupCoefficients.AsSpan(i, 4), w);
             for (; i < n; i++) VectorKernels.Axpy(-_groupCoefficients[i], g[i].AsSpan(start, length), w);
         }
+    }
+
+    // The scale of group member k's stored vector on a part (16-bit storage).
+    private double Scale(int k, int part) => _scales[_groupIndices[k] * _parts + part];
+
+    // The group's partial dot products on [start, start + length) against a reduced-precision storage.
+    private void GroupDots<TW, T>(T[][] g, int start, int length, ReadOnlySpan<double> w, Span<double> dots)
+        where TW : struct, IWidening<T> where T : unmanaged
+    {
+        int n = _groupCount, i = 0;
+        for (; i + 4 <= n; i += 4)
+            WideningKernels.Dot4<TW, T>(g[i].AsSpan(start, length), g[i + 1].AsSpan(start, length),
+                g[i + 2].AsSpan(start, length), g[i + 3].AsSpan(start, length), w, dots.Slice(i, 4));
+        for (; i < n; i++) dots[i] = WideningKernels.Dot1<TW, T>(g[i].AsSpan(start, length), w);
+    }
+
+    // w[start, start + length) −= Σ_k c_k g_k against a reduced-precision storage.
+    private void GroupSubtract<TW, T>(T[][] g, int start, int length, ReadOnlySpan<double> c, Span<double> w)
+        where TW : struct, IWidening<T> where T : unmanaged
+    {
+        int n = _groupCount, i = 0;
+        for (; i + 4 <= n; i += 4)
+            WideningKernels.SubtractCombination4<TW, T>(g[i].AsSpan(start, length), g[i + 1].AsSpan(start, length),
+                g[i + 2].AsSpan(start, length), g[i + 3].AsSpan(start, length), c.Slice(i, 4), w);
+        for (; i < n; i++) WideningKernels.Subtract<TW, T>(c[i], g[i].AsSpan(start, length), w);
     }
 }
