@@ -206,15 +206,7 @@ internal sealed class BasisOrthogonalizer : IChunkJob
                 for (int k = 0; k < n; k++) dots[k] *= Scale(k, chunk);
             }
             else if (_storage == Storage.Single) GroupDots<SingleWidening, float>(_groupSingle, start, length, w, dots);
-            else
-            {
-                double[][] g = _group;
-                int i = 0;
-                for (; i + 4 <= n; i += 4)
-                    VectorKernels.Dot4(g[i].AsSpan(start, length), g[i + 1].AsSpan(start, length),
-                        g[i + 2].AsSpan(start, length), g[i + 3].AsSpan(start, length), w, dots.Slice(i, 4));
-                for (; i < n; i++) dots[i] = VectorKernels.Dot1(g[i].AsSpan(start, length), w);
-            }
+            else GroupDots<DoubleWidening, double>(_group, start, length, w, dots);
         }
         else if (_storage == Storage.Scaled16)
         {
@@ -224,21 +216,13 @@ internal sealed class BasisOrthogonalizer : IChunkJob
             GroupSubtract<Int16Widening, short>(_groupScaled, start, length, c, w);
         }
         else if (_storage == Storage.Single) GroupSubtract<SingleWidening, float>(_groupSingle, start, length, _groupCoefficients, w);
-        else
-        {
-            double[][] g = _group;
-            int i = 0;
-            for (; i + 4 <= n; i += 4)
-                KrylovKernels.SubtractCombination4(g[i].AsSpan(start, length), g[i + 1].AsSpan(start, length),
-                    g[i + 2].AsSpan(start, length), g[i + 3].AsSpan(start, length), _groupCoefficients.AsSpan(i, 4), w);
-            for (; i < n; i++) VectorKernels.Axpy(-_groupCoefficients[i], g[i].AsSpan(start, length), w);
-        }
+        else GroupSubtract<DoubleWidening, double>(_group, start, length, _groupCoefficients, w);
     }
 
     // The scale of group member k's stored vector on a part (16-bit storage).
     private double Scale(int k, int part) => _scales[_groupIndices[k] * _parts + part];
 
-    // The group's partial dot products on [start, start + length) against a reduced-precision storage.
+    // The group's partial dot products on [start, start + length).
     private void GroupDots<TW, T>(T[][] g, int start, int length, ReadOnlySpan<double> w, Span<double> dots)
         where TW : struct, IWidening<T> where T : unmanaged
     {
@@ -249,7 +233,7 @@ internal sealed class BasisOrthogonalizer : IChunkJob
         for (; i < n; i++) dots[i] = WideningKernels.Dot1<TW, T>(g[i].AsSpan(start, length), w);
     }
 
-    // w[start, start + length) −= Σ_k c_k g_k against a reduced-precision storage.
+    // w[start, start + length) −= Σ_k c_k g_k.
     private void GroupSubtract<TW, T>(T[][] g, int start, int length, ReadOnlySpan<double> c, Span<double> w)
         where TW : struct, IWidening<T> where T : unmanaged
     {

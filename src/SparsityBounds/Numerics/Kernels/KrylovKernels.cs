@@ -6,8 +6,8 @@ namespace SparsityBounds.Numerics.Kernels;
 
 /// <summary>
 /// Fused kernels of the Krylov and eigenvalue code: the plane (Givens) rotation of two rows used by the
-/// tridiagonal QL iteration, and the four-vector subtraction used by the Gram–Schmidt passes of <see cref="BasisOrthogonalizer"/>. Each has a scalar
-/// twin in <see cref="Reference"/> that defines its semantics.
+/// tridiagonal QL iteration, and the two-vector subtraction of the Householder reduction (the Gram–Schmidt passes over a
+/// stored basis use <see cref="WideningKernels"/>). Each has a scalar twin in <see cref="Reference"/> that defines its semantics.
 /// </summary>
 internal static class KrylovKernels
 {
@@ -40,50 +40,6 @@ internal static class KrylovKernels
             double b = Unsafe.Add(ref py, i);
             Unsafe.Add(ref px, i) = Math.FusedMultiplyAdd(c, a, -s * b);
             Unsafe.Add(ref py, i) = Math.FusedMultiplyAdd(s, a, c * b);
-        }
-    }
-
-    /// <summary>
-    /// w ← w − (c₀b₀ + c₁b₁ + c₂b₂ + c₃b₃) in one pass over w: the update half of classical Gram–Schmidt
-    /// against four basis vectors at once.
-    /// </summary>
-    internal static void SubtractCombination4(ReadOnlySpan<double> b0, ReadOnlySpan<double> b1, ReadOnlySpan<double> b2,
-        ReadOnlySpan<double> b3, ReadOnlySpan<double> coefficients, Span<double> w)
-    {
-        int n = w.Length;
-        if (b0.Length != n || b1.Length != n || b2.Length != n || b3.Length != n) ThrowLengthMismatch(nameof(w), b0.Length, n);
-        if (coefficients.Length < 4) ThrowLengthMismatch(nameof(coefficients), 4, coefficients.Length);
-        double c0 = coefficients[0], c1 = coefficients[1], c2 = coefficients[2], c3 = coefficients[3];
-        ref double p0 = ref MemoryMarshal.GetReference(b0);
-        ref double p1 = ref MemoryMarshal.GetReference(b1);
-        ref double p2 = ref MemoryMarshal.GetReference(b2);
-        ref double p3 = ref MemoryMarshal.GetReference(b3);
-        ref double pw = ref MemoryMarshal.GetReference(w);
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated && n >= Vector256<double>.Count)
-        {
-            var n0 = Vector256.Create(-c0);
-            var n1 = Vector256.Create(-c1);
-            var n2 = Vector256.Create(-c2);
-            var n3 = Vector256.Create(-c3);
-            for (; i <= n - Vector256<double>.Count; i += Vector256<double>.Count)
-            {
-                var acc = Vector256.LoadUnsafe(ref pw, (nuint)i);
-                acc = Vector256.FusedMultiplyAdd(n0, Vector256.LoadUnsafe(ref p0, (nuint)i), acc);
-                acc = Vector256.FusedMultiplyAdd(n1, Vector256.LoadUnsafe(ref p1, (nuint)i), acc);
-                acc = Vector256.FusedMultiplyAdd(n2, Vector256.LoadUnsafe(ref p2, (nuint)i), acc);
-                acc = Vector256.FusedMultiplyAdd(n3, Vector256.LoadUnsafe(ref p3, (nuint)i), acc);
-                acc.StoreUnsafe(ref pw, (nuint)i);
-            }
-        }
-        for (; i < n; i++)
-        {
-            double acc = Unsafe.Add(ref pw, i);
-            acc = Math.FusedMultiplyAdd(-c0, Unsafe.Add(ref p0, i), acc);
-            acc = Math.FusedMultiplyAdd(-c1, Unsafe.Add(ref p1, i), acc);
-            acc = Math.FusedMultiplyAdd(-c2, Unsafe.Add(ref p2, i), acc);
-            acc = Math.FusedMultiplyAdd(-c3, Unsafe.Add(ref p3, i), acc);
-            Unsafe.Add(ref pw, i) = acc;
         }
     }
 
@@ -131,13 +87,6 @@ internal static class KrylovKernels
         internal static void SubtractCombination2(double c0, ReadOnlySpan<double> b0, double c1, ReadOnlySpan<double> b1, Span<double> w)
         {
             for (int i = 0; i < w.Length; i++) w[i] -= c0 * b0[i] + c1 * b1[i];
-        }
-
-        internal static void SubtractCombination4(ReadOnlySpan<double> b0, ReadOnlySpan<double> b1, ReadOnlySpan<double> b2,
-            ReadOnlySpan<double> b3, ReadOnlySpan<double> coefficients, Span<double> w)
-        {
-            for (int i = 0; i < w.Length; i++)
-                w[i] -= coefficients[0] * b0[i] + coefficients[1] * b1[i] + coefficients[2] * b2[i] + coefficients[3] * b3[i];
         }
     }
 }

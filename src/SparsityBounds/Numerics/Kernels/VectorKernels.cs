@@ -117,68 +117,6 @@ internal static class VectorKernels
         return sum;
     }
 
-    /// <summary>
-    /// Four dot products against one vector in a single pass over <paramref name="x"/>:
-    /// (a₀ᵀx, a₁ᵀx, a₂ᵀx, a₃ᵀx). The dense operator uses it to stream four matrix rows at once.
-    /// </summary>
-    internal static void Dot4(ReadOnlySpan<double> a0, ReadOnlySpan<double> a1, ReadOnlySpan<double> a2, ReadOnlySpan<double> a3,
-        ReadOnlySpan<double> x, Span<double> destination)
-    {
-        int n = x.Length;
-        if (a0.Length != n || a1.Length != n || a2.Length != n || a3.Length != n) ThrowLengthMismatch(nameof(x), a0.Length, n);
-        if (destination.Length < 4) ThrowLengthMismatch(nameof(destination), 4, destination.Length);
-        ref double p0 = ref MemoryMarshal.GetReference(a0);
-        ref double p1 = ref MemoryMarshal.GetReference(a1);
-        ref double p2 = ref MemoryMarshal.GetReference(a2);
-        ref double p3 = ref MemoryMarshal.GetReference(a3);
-        ref double px = ref MemoryMarshal.GetReference(x);
-        int i = 0;
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        if (Vector256.IsHardwareAccelerated && n >= Vector256<double>.Count)
-        {
-            var c0 = Vector256<double>.Zero; var c1 = Vector256<double>.Zero;
-            var c2 = Vector256<double>.Zero; var c3 = Vector256<double>.Zero;
-            for (; i <= n - Vector256<double>.Count; i += Vector256<double>.Count)
-            {
-                var vx = Vector256.LoadUnsafe(ref px, (nuint)i);
-                c0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref p0, (nuint)i), vx, c0);
-                c1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref p1, (nuint)i), vx, c1);
-                c2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref p2, (nuint)i), vx, c2);
-                c3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref p3, (nuint)i), vx, c3);
-            }
-            s0 = Vector256.Sum(c0); s1 = Vector256.Sum(c1); s2 = Vector256.Sum(c2); s3 = Vector256.Sum(c3);
-        }
-        for (; i < n; i++)
-        {
-            double xi = Unsafe.Add(ref px, i);
-            s0 = Math.FusedMultiplyAdd(Unsafe.Add(ref p0, i), xi, s0);
-            s1 = Math.FusedMultiplyAdd(Unsafe.Add(ref p1, i), xi, s1);
-            s2 = Math.FusedMultiplyAdd(Unsafe.Add(ref p2, i), xi, s2);
-            s3 = Math.FusedMultiplyAdd(Unsafe.Add(ref p3, i), xi, s3);
-        }
-        destination[0] = s0; destination[1] = s1; destination[2] = s2; destination[3] = s3;
-    }
-
-    /// <summary>One dot product with the same summation structure as <see cref="Dot4"/> (used for leftover rows).</summary>
-    internal static double Dot1(ReadOnlySpan<double> a, ReadOnlySpan<double> x)
-    {
-        int n = x.Length;
-        if (a.Length != n) ThrowLengthMismatch(nameof(a), n, a.Length);
-        ref double pa = ref MemoryMarshal.GetReference(a);
-        ref double px = ref MemoryMarshal.GetReference(x);
-        int i = 0;
-        double s = 0;
-        if (Vector256.IsHardwareAccelerated && n >= Vector256<double>.Count)
-        {
-            var c = Vector256<double>.Zero;
-            for (; i <= n - Vector256<double>.Count; i += Vector256<double>.Count)
-                c = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, (nuint)i), Vector256.LoadUnsafe(ref px, (nuint)i), c);
-            s = Vector256.Sum(c);
-        }
-        for (; i < n; i++) s = Math.FusedMultiplyAdd(Unsafe.Add(ref pa, i), Unsafe.Add(ref px, i), s);
-        return s;
-    }
-
     private static void ThrowLengthMismatch(string name, int expected, int actual) =>
         throw new ArgumentException($"{name} has length {actual}; expected {expected}.", name);
 

@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace SparsityBounds.Numerics.Kernels;
 
-/// <summary>A storage element that widens exactly to double (float32, int16), 16 entries at a time.</summary>
+/// <summary>A storage element that widens exactly to double (double itself, float32, int16), 16 entries at a time.</summary>
 internal interface IWidening<T> where T : unmanaged
 {
     /// <summary>Whether the Vector512 path is taken (<see cref="MatrixKernels.UseVector512"/> and the instructions it needs).</summary>
@@ -19,6 +19,22 @@ internal interface IWidening<T> where T : unmanaged
 
     /// <summary>One entry.</summary>
     static abstract double Widen(T value);
+}
+
+/// <summary>double entries (the identity: a double basis goes through the same kernels as the narrower storages).</summary>
+internal readonly struct DoubleWidening : IWidening<double>
+{
+    public static bool UseVector512 => MatrixKernels.UseVector512;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector512<double> Lower, Vector512<double> Upper) Widen512(ref double p, nuint i) =>
+        (Vector512.LoadUnsafe(ref p, i), Vector512.LoadUnsafe(ref p, i + 8));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256<double> Q0, Vector256<double> Q1, Vector256<double> Q2, Vector256<double> Q3) Widen256(ref double p, nuint i) =>
+        (Vector256.LoadUnsafe(ref p, i), Vector256.LoadUnsafe(ref p, i + 4), Vector256.LoadUnsafe(ref p, i + 8), Vector256.LoadUnsafe(ref p, i + 12));
+
+    public static double Widen(double value) => value;
 }
 
 /// <summary>float32 entries: one conversion instruction per 8 entries.</summary>
@@ -70,9 +86,10 @@ internal readonly struct Int16Widening : IWidening<short>
 }
 
 /// <summary>
-/// Dot products and combinations between stored vectors of a narrower type (<see cref="IWidening{T}"/>) and double
-/// working vectors, every product and sum in double (the widening is exact): the kernels behind
-/// <see cref="MixedPrecisionKernels"/> and <see cref="ScaledInt16Kernels"/>. Vector512 where the storage's
+/// Dot products and combinations between stored vectors (<see cref="IWidening{T}"/>: double, float32, int16) and double
+/// working vectors, every product and sum in double (the widening is exact): the passes of classical Gram–Schmidt over a
+/// stored basis (<see cref="BasisOrthogonalizer"/>), and the kernels behind <see cref="MixedPrecisionKernels"/> and
+/// <see cref="ScaledInt16Kernels"/>. Dot1 follows Dot4's summation order, so either gives bitwise the same sum. Vector512 where the storage's
 /// <see cref="IWidening{T}.UseVector512"/> holds, else Vector256, 16 entries per iteration, then a scalar tail.
 /// </summary>
 internal static class WideningKernels

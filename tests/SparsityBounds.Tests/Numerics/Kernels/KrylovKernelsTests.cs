@@ -24,17 +24,6 @@ public sealed class KrylovKernelsTests
     }
 
     [Test]
-    public void SubtractCombination4_MatchesReference([Range(0, 37)] int length)
-    {
-        double[] coefficients = [0.3, -1.2, 2.5, 0.01];
-        double[] w = Vector(length, 3), wr = (double[])w.Clone();
-        double[][] b = [Vector(length, 4), Vector(length, 5), Vector(length, 6), Vector(length, 7)];
-        KrylovKernels.SubtractCombination4(b[0], b[1], b[2], b[3], coefficients, w);
-        KrylovKernels.Reference.SubtractCombination4(b[0], b[1], b[2], b[3], coefficients, wr);
-        Assert.That(w, Is.EqualTo(wr).Within(1e-14));
-    }
-
-    [Test]
     public void SubtractCombination2_MatchesReference([Range(0, 37)] int length)
     {
         double[] w = Vector(length, 8), wr = (double[])w.Clone();
@@ -49,6 +38,5 @@ public sealed class KrylovKernelsTests
     public void Kernels_RejectLengthMismatch()
     {
         Assert.That(() => KrylovKernels.Rotate(1, 0, new double[3], new double[4]), Throws.ArgumentException);
-        Assert.That(() => KrylovKernels.SubtractCombination4(new double[3], new double[3], new double[3], new double[2], new double[4], new double[3]), Throws.ArgumentException);
     }
 }

@@ -75,21 +75,6 @@ public class VectorKernelsTests
         Assert.That(n1, Is.EqualTo(n0).Within(1e-11).Percent);
     }
 
-    [TestCaseSource(nameof(Lengths))]
-    public void Dot4AndDot1_MatchReference(int length)
-    {
-        double[] x = Vector(length, 9);
-        double[][] rows = [Vector(length, 10), Vector(length, 11), Vector(length, 12), Vector(length, 13)];
-        double[] four = new double[4];
-        VectorKernels.Dot4(rows[0], rows[1], rows[2], rows[3], x, four);
-        for (int r = 0; r < 4; r++)
-        {
-            double expected = VectorKernels.Reference.Dot(rows[r], x);
-            Assert.That(four[r], Is.EqualTo(expected).Within(Tolerance(length)), $"row {r}");
-            Assert.That(VectorKernels.Dot1(rows[r], x), Is.EqualTo(four[r]), "Dot1 and Dot4 share one summation order");
-        }
-    }
-
     [TestCase(double.NaN)]
     [TestCase(double.PositiveInfinity)]
     [TestCase(double.NegativeInfinity)]
@@ -130,7 +115,6 @@ public class VectorKernelsTests
             Assert.That(() => VectorKernels.Axpy(1, a, b), Throws.ArgumentException);
             Assert.That(() => VectorKernels.ScaledSum(1, a, 1, a, b), Throws.ArgumentException);
             Assert.That(() => VectorKernels.LanczosResidual(a, a, a, 1, 1, b), Throws.ArgumentException.With.Property("ParamName").EqualTo("r"));
-            Assert.That(() => VectorKernels.Dot4(a, a, a, a, a, new double[3]), Throws.ArgumentException);
         });
     }
 }
