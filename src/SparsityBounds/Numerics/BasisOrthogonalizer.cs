@@ -177,17 +177,9 @@ internal sealed class BasisOrthogonalizer : IChunkJob
     private void RunPhase(bool subtract)
     {
         _subtractPhase = subtract;
-        if (_parts == 1 || _maxDegreeOfParallelism == 1 || ChunkScheduler.WorkersBusy)
-        {
-            // On one thread the subtraction visits the parts last-read-first, so it starts on the group's slices that are
-            // still in this core's caches. The parts are independent: the order changes no value.
-            if (subtract) for (int part = _parts - 1; part >= 0; part--) RunChunk(part);
-            else for (int part = 0; part < _parts; part++) RunChunk(part);
-        }
-        else
-        {
-            ChunkScheduler.Run(this, _parts, _maxDegreeOfParallelism);
-        }
+        // On one thread the subtraction visits the parts last-read-first, so it starts on the group's slices that are still
+        // in this core's caches. The parts are independent: the order changes no value.
+        ChunkScheduler.Run(this, _parts, _maxDegreeOfParallelism, lastFirstWhenSequential: subtract);
     }
 
     /// <inheritdoc/>

@@ -38,14 +38,12 @@ internal static class ChunkScheduler
     private static int s_pendingWorkers;
     private static ExceptionDispatchInfo? s_error;
 
-    /// <summary>True while a job holds the worker threads (a call made now would run its chunks on the calling thread).
-    /// A hint for the order of sequential work only: it may change at any moment.</summary>
-    internal static bool WorkersBusy => Volatile.Read(ref s_busy) != 0;
-
     /// <summary>Runs chunks 0..<paramref name="chunkCount"/>−1 of <paramref name="job"/> with at most
     /// <paramref name="maxDegreeOfParallelism"/> threads (≤ 0: all processors); returns when all have finished.
-    /// The first exception thrown by a chunk is rethrown here.</summary>
-    internal static void Run(IChunkJob job, int chunkCount, int maxDegreeOfParallelism)
+    /// The first exception thrown by a chunk is rethrown here. When the chunks run on the calling thread alone (one
+    /// thread allowed, or the workers busy), <paramref name="lastFirstWhenSequential"/> runs them from the last to the
+    /// first: a job whose chunks reread what the previous call's last chunks touched starts on what is still in cache.</summary>
+    internal static void Run(IChunkJob job, int chunkCount, int maxDegreeOfParallelism, bool lastFirstWhenSequential = false)
     {
         if (chunkCount <= 0) return;
         int processors = Environment.ProcessorCount;
@@ -53,7 +51,8 @@ internal static class ChunkScheduler
         threads = Math.Min(threads, chunkCount);
         if (threads <= 1 || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
         {
-            for (int c = 0; c < chunkCount; c++) job.RunChunk(c);
+            if (lastFirstWhenSequential) for (int c = chunkCount - 1; c >= 0; c--) job.RunChunk(c);
+            else for (int c = 0; c < chunkCount; c++) job.RunChunk(c);
             return;
         }
         try

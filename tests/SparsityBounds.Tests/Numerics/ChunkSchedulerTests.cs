@@ -37,6 +37,23 @@ public class ChunkSchedulerTests
     }
 
     [Test]
+    public void Run_OnTheCallingThreadAlone_RunsLastFirstWhenAsked_OnlyThen()
+    {
+        var order = new List<int>();
+        var job = new CountingJob(6) { Extra = order.Add };
+        ChunkScheduler.Run(job, 6, maxDegreeOfParallelism: 1, lastFirstWhenSequential: true);
+        Assert.That(order, Is.EqualTo(new[] { 5, 4, 3, 2, 1, 0 }));
+        order.Clear();
+        ChunkScheduler.Run(job, 6, maxDegreeOfParallelism: 1);
+        Assert.That(order, Is.EqualTo(new[] { 0, 1, 2, 3, 4, 5 }));
+        // Nested inside a chunk (workers busy) the inner job also runs on its caller alone, so the order applies there too.
+        var inner = new List<int>();
+        var outer = new CountingJob(2) { Extra = c => { if (c == 0) ChunkScheduler.Run(new CountingJob(4) { Extra = inner.Add }, 4, 0, lastFirstWhenSequential: true); } };
+        ChunkScheduler.Run(outer, 2, 0);
+        Assert.That(inner, Is.EqualTo(new[] { 3, 2, 1, 0 }));
+    }
+
+    [Test]
     public void Run_RethrowsTheFirstChunkException_AndStaysUsable()
     {
         var failing = new CountingJob(8) { Extra = c => { if (c == 5) throw new InvalidOperationException("chunk 5"); } };
