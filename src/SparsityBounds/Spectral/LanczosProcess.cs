@@ -50,7 +50,6 @@ public sealed class LanczosProcess
     // Reduced storage of the reorthogonalisation basis (float32, or int16 with one scale per part of the orthogonaliser's
     // partition); the double vectors then live only in _previous/_current.
     private readonly BasisPrecision _storage;
-    private readonly bool _reduced;
     private readonly float[]?[] _singleBasis;
     private readonly short[]?[] _scaledBasis;
     private readonly double[] _basisScales;
@@ -102,8 +101,7 @@ public sealed class LanczosProcess
         _partialReorthogonalization = options.Reorthogonalization == Reorthogonalization.Partial;
         bool reorthogonalize = _fullReorthogonalization || _partialReorthogonalization;
         _storage = reorthogonalize ? options.BasisPrecision : BasisPrecision.Double;
-        _reduced = _storage != BasisPrecision.Double;
-        _storeBasis = reorthogonalize && !_reduced || options.KeepBasis;
+        _storeBasis = reorthogonalize && !Reduced || options.KeepBasis;
         _singleBasis = _storage == BasisPrecision.Single ? new float[]?[_maxSteps] : [];
         _scaledBasis = _storage == BasisPrecision.Scaled16 ? new short[]?[_maxSteps] : [];
         // A rounded copy of v_k leaves, after projecting w on it, an overlap with the exact v_k of about the rounding error
@@ -113,8 +111,9 @@ public sealed class LanczosProcess
         // float32 still leaves T_m the projection of A to O(ω²‖A‖) ≈ 1e-12‖A‖: Simon 1984, §4; the 16-bit levels were
         // checked against float32 on the end-to-end Hessian: docs/benchmarks.md).
         double rounding = _storage switch { BasisPrecision.Single => Math.Pow(2, -24), BasisPrecision.Scaled16 => Math.Pow(2, -15), _ => 0.0 };
-        _omegaReset = _reduced ? Math.Max(OmegaReset, 3 * rounding / Math.Sqrt(dimension)) : OmegaReset;
-        _omegaThreshold = _reduced ? Math.Max(OmegaThreshold, ReducedThresholdFactor * _omegaReset) : OmegaThreshold;
+        // (A double basis has no storage rounding: the levels stay ε^{3/4} and √ε, which 1000·ε^{3/4} does not exceed.)
+        _omegaReset = Math.Max(OmegaReset, 3 * rounding / Math.Sqrt(dimension));
+        _omegaThreshold = Math.Max(OmegaThreshold, ReducedThresholdFactor * _omegaReset);
         _invariantTolerance = options.InvariantSubspaceTolerance;
         _alpha = new double[_maxSteps];
         _beta = new double[_maxSteps];
@@ -289,10 +288,12 @@ public sealed class LanczosProcess
             VectorKernels.Scale(inverse, w, w);
             // Rotate buffers: previous ← current, current ← next, work ← old previous.
             (_previous, _current, _work) = (_current, w, _previous);
-            if (_reduced) StoreCopy(_current, _steps);
+            if (Reduced) StoreCopy(_current, _steps);
         }
         return true;
     }
+
+    private bool Reduced => _storage != BasisPrecision.Double;
 
     // The rounded copy of v_k that reorthogonalisation reads (reduced storage only).
     private void StoreCopy(double[] v, int k)
@@ -346,7 +347,7 @@ public sealed class LanczosProcess
         double norm = VectorKernels.Norm(start);
         double[] v0 = _storeBasis ? (_basis[0] ??= new double[_dimension]) : _current;
         VectorKernels.Scale(1.0 / norm, start, v0);
-        if (_reduced) StoreCopy(v0, 0);
+        if (Reduced) StoreCopy(v0, 0);
         _steps = 0;
         _invariant = false;
         _normEstimate = 0.0;
